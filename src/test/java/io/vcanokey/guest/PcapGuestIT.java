@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The key's {@code --pcap} capture of a real guest session opens in Wireshark's tshark with the HID
- * and CCID traffic dissected (PROTOCOLS.md section 6: link type 220, usbmon records).
+ * The key's debugging aids on a real guest session: {@code --trace} prints named events, and the
+ * {@code --pcap} capture opens in Wireshark's tshark with the HID and CCID traffic dissected
+ * (PROTOCOLS.md section 6: link type 220, usbmon records).
  *
  * <p>What tshark 4.0 needs, found with captures made here:
  *
@@ -40,7 +41,7 @@ class PcapGuestIT {
   @TempDir Path temp;
 
   @Test
-  @DisplayName("--pcap: tshark dissects the guest's CTAPHID (usbhid) and CCID (usbccid) traffic")
+  @DisplayName("--pcap: tshark dissects CTAPHID (usbhid) and CCID (usbccid); --trace names events")
   void pcap_guestSession_tsharkDissectsHidAndCcid() {
     Path tshark = HostTools.requireCommand("tshark", "tshark");
     HostTools.requireCommand("pcscd", "pcscd");
@@ -48,8 +49,16 @@ class PcapGuestIT {
     Path pcap = temp.resolve("key.pcap");
 
     GuestResult result;
+    String keyLog;
     try (KeyProcess key =
-        KeyProcess.start("pcap", temp.resolve("key.db"), "--pcap", pcap.toString())) {
+        KeyProcess.start(
+            "pcap",
+            temp.resolve("key.db"),
+            "--pcap",
+            pcap.toString(),
+            "--trace",
+            "canokey_*",
+            "--debug")) {
       result =
           Guest.named("pcap")
               .controller(UsbController.XHCI)
@@ -58,6 +67,7 @@ class PcapGuestIT {
                   GuestChecks.enumerate(1) + GuestChecks.ctaphid(1, "1024") + GuestChecks.pcsc(1))
               .run()
               .requireCompleted();
+      keyLog = key.logText();
     } // the key flushes and closes the capture when it stops
     GuestChecks.assertCtaphid(result, 1, 1024);
     GuestChecks.assertPcsc(result, 1);
@@ -79,6 +89,9 @@ class PcapGuestIT {
     assertThat(tshark(tshark, pcap, stderr, "usbccid.bMessageType==0x80", "data.data"))
         .contains(ATR_HEX);
     saveSummary(tshark, pcap, result.runDir());
+
+    // README "Command line": --trace prints the named events (QEMU's canokey trace-event names).
+    assertThat(keyLog).contains("canokey_handle_control_setup", "canokey_set_configuration");
   }
 
   /** Frames matching {@code filter}, one line each, or the given fields of each. */

@@ -1,5 +1,6 @@
 package io.vcanokey.usb;
 
+import io.vcanokey.usb.ccid.CcidClassDescriptor;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -44,7 +45,6 @@ public final class CanoKeyDescriptors {
   public static final int DESCRIPTOR_DEVICE_CAPABILITY = 0x10;
   public static final int DESCRIPTOR_HID = 0x21;
   public static final int DESCRIPTOR_HID_REPORT = 0x22;
-  public static final int DESCRIPTOR_CCID = 0x21;
   public static final int DESCRIPTOR_WEBUSB_URL = 0x03;
 
   /** Vendor request codes announced in the BOS platform capabilities. */
@@ -287,7 +287,7 @@ public final class CanoKeyDescriptors {
     // Interface 2: CCID (smart-card class).
     body.u8(9).u8(DESCRIPTOR_INTERFACE).u8(INTERFACE_CCID).u8(0).u8(2);
     body.u8(0x0B).u8(0x00).u8(0x00).u8(STRING_CCID);
-    ccidClassDescriptor(body);
+    body.raw(CcidClassDescriptor.encode());
     endpoint(body, endpoints().get(2));
     endpoint(body, endpoints().get(3));
 
@@ -301,33 +301,6 @@ public final class CanoKeyDescriptors {
     config.u8(0x32); // bMaxPower: 100 mA
     config.raw(interfaces);
     return config.toByteArray();
-  }
-
-  /** CCID class descriptor, 54 bytes (CCID 1.1 section 5.1; values from inventory 1.6). */
-  private static void ccidClassDescriptor(Bytes b) {
-    b.u8(0x36).u8(DESCRIPTOR_CCID);
-    b.u16(0x0110); // bcdCCID 1.10
-    b.u8(0x00); // bMaxSlotIndex: one slot
-    b.u8(0x07); // bVoltageSupport: 5 V, 3 V, 1.8 V
-    b.u32(0x00000002); // dwProtocols: T=1
-    b.u32(4000); // dwDefaultClock, kHz
-    b.u32(4000); // dwMaximumClock, kHz
-    b.u8(0); // bNumClockSupported
-    b.u32(307200); // dwDataRate, bps
-    b.u32(307200); // dwMaxDataRate, bps
-    b.u8(0); // bNumDataRatesSupported
-    b.u32(1342); // dwMaxIFSD: APDU buffer 1340 + 2
-    b.u32(0); // dwSynchProtocols
-    b.u32(0); // dwMechanical
-    // dwFeatures: auto parameters from ATR, auto activation, auto voltage, auto clock, auto baud,
-    // auto parameter negotiation, auto PPS, short and extended APDU level exchange.
-    b.u32(0x000400FE);
-    b.u32(1352); // dwMaxCCIDMessageLength: 1342 + 10-byte header
-    b.u8(0xFF); // bClassGetResponse: echo the APDU class
-    b.u8(0xFF); // bClassEnvelope: echo the APDU class
-    b.u16(0x0000); // wLcdLayout: no LCD
-    b.u8(0x00); // bPINSupport: none
-    b.u8(0x01); // bMaxCCIDBusySlots
   }
 
   private static void endpoint(Bytes b, Endpoint ep) {

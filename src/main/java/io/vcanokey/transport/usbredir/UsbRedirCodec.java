@@ -1,6 +1,47 @@
 package io.vcanokey.transport.usbredir;
 
-import static io.vcanokey.transport.usbredir.UsbRedirProto.*;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.CAP_32BITS_BULK_LENGTH;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.CAP_64BITS_IDS;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.CAP_BULK_STREAMS;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.CAP_CONNECT_DEVICE_VERSION;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.CAP_EP_INFO_MAX_PACKET_SIZE;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.MAX_ENDPOINTS;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.MAX_INTERFACES;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_ALLOC_BULK_STREAMS;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_ALT_SETTING_STATUS;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_BUFFERED_BULK_PACKET;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_BULK_PACKET;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_BULK_RECEIVING_STATUS;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_BULK_STREAMS_STATUS;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_CANCEL_DATA_PACKET;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_CONFIGURATION_STATUS;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_CONTROL_PACKET;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_DEVICE_CONNECT;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_DEVICE_DISCONNECT;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_DEVICE_DISCONNECT_ACK;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_EP_INFO;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_FILTER_FILTER;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_FILTER_REJECT;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_FREE_BULK_STREAMS;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_GET_ALT_SETTING;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_GET_CONFIGURATION;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_HELLO;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_INTERFACE_INFO;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_INTERRUPT_PACKET;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_INTERRUPT_RECEIVING_STATUS;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_ISO_PACKET;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_ISO_STREAM_STATUS;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_RESET;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_SET_ALT_SETTING;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_SET_CONFIGURATION;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_START_BULK_RECEIVING;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_START_INTERRUPT_RECEIVING;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_START_ISO_STREAM;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_STOP_BULK_RECEIVING;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_STOP_INTERRUPT_RECEIVING;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.TYPE_STOP_ISO_STREAM;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.VERSION_LENGTH;
+import static io.vcanokey.transport.usbredir.UsbRedirProto.typeName;
 
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -122,7 +163,9 @@ public final class UsbRedirCodec {
     packet.encode(writer);
     byte[] body = writer.toByteArray();
 
-    int headerLength = headerLength();
+    // The hello always has a 32-bit id: it is queued before the peer's caps are known
+    // (usb-redirection-protocol.md, usb_redir_hello).
+    int headerLength = packet instanceof UsbRedirPacket.Hello ? HEADER_LENGTH_32 : headerLength();
     if (headerLength == HEADER_LENGTH_32 && (id >>> 32) != 0) {
       throw new IllegalArgumentException(
           "id " + Long.toUnsignedString(id) + " does not fit a 32-bit id header");
@@ -177,8 +220,10 @@ public final class UsbRedirCodec {
   public UsbRedirFrame decode(byte[] bytes) {
     ReadableByteChannel in = Channels.newChannel(new ByteArrayInputStream(bytes));
     UsbRedirFrame frame;
+    int trailing;
     try {
       frame = read(in);
+      trailing = in.read(ByteBuffer.allocate(bytes.length));
     } catch (EOFException e) {
       throw new UsbRedirProtocolException("truncated packet: " + e.getMessage());
     } catch (IOException e) {
@@ -187,6 +232,9 @@ public final class UsbRedirCodec {
     if (frame == null) {
       throw new UsbRedirProtocolException(
           "truncated packet: header needs " + headerLength() + " bytes, got " + bytes.length);
+    }
+    if (trailing > 0) {
+      throw new UsbRedirProtocolException(trailing + " trailing bytes after one " + frame);
     }
     return frame;
   }

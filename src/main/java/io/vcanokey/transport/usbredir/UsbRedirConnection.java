@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,12 @@ final class UsbRedirConnection {
 
   static final int MAX_QUEUED_BYTES = 1 << 20;
   static final int MAX_PACKETS_IN_FLIGHT = 64;
+
+  /**
+   * How long a guest may take to send its hello. QEMU sends it as soon as the socket opens; a peer
+   * that connects and stays silent would otherwise keep every other guest out.
+   */
+  static final Duration HELLO_TIMEOUT = Duration.ofSeconds(10);
 
   private static final Logger log = LoggerFactory.getLogger(UsbRedirConnection.class);
   private static final byte[] END_OF_STREAM = new byte[0];
@@ -80,6 +87,13 @@ final class UsbRedirConnection {
   void start() {
     log.info("usbredir: guest {} connected", peerName);
     scheduler.execute(() -> runOnKeyThread(session::start));
+    scheduler.schedule(
+        HELLO_TIMEOUT,
+        () -> {
+          if (!session.helloSeen()) {
+            shutDown("no hello within " + HELLO_TIMEOUT.toSeconds() + " s", true);
+          }
+        });
     writer.start();
     reader.start();
   }
@@ -128,6 +142,10 @@ final class UsbRedirConnection {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       shutDown("reader interrupted", false);
+    } catch (RuntimeException e) {
+      // The key thread refused the work (its executor was shut down) or a bug in this class.
+      log.error("usbredir: reader for guest {} failed", peerName, e);
+      shutDown("internal error: " + e, false);
     }
   }
 
@@ -203,7 +221,11 @@ final class UsbRedirConnection {
       log.debug("usbredir: closing channel of {} failed: {}", peerName, e.toString());
     }
     outgoing.add(END_OF_STREAM);
-    scheduler.execute(session::close);
+    try {
+      scheduler.execute(session::close);
+    } catch (RuntimeException e) {
+      log.debug("usbredir: key thread gone; session of {} not closed: {}", peerName, e.toString());
+    }
     onClosed.accept(this);
   }
 

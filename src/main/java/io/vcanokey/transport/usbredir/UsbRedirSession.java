@@ -252,6 +252,11 @@ public final class UsbRedirSession {
     }
   }
 
+  /** Whether the guest's hello has arrived. */
+  boolean helloSeen() {
+    return helloSeen;
+  }
+
   /** The codec of the key thread's side, in its current negotiated state. */
   UsbRedirCodec codec() {
     return codec;

@@ -46,6 +46,11 @@ final class RunningKey implements AutoCloseable {
     return key;
   }
 
+  /** The address the usbredir server listens on (with the port chosen for port 0). */
+  UsbRedirAddress address() {
+    return server.boundAddress();
+  }
+
   @Override
   public void close() throws IOException {
     try {

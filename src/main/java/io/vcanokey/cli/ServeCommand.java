@@ -44,10 +44,13 @@ final class ServeCommand implements Callable<Integer> {
                   stopped.countDown();
                 }));
 
+    UsbRedirAddress bound = running.address();
     System.out.printf(
         "canokey: key %s (state %s) listening for usbredir on %s%n",
-        running.key().serialNumber(), running.key().stateFile(), address);
-    System.out.printf("QEMU options: %s%n", address.qemuOptions("canokey"));
+        running.key().serialNumber(), running.key().stateFile(), bound);
+    System.out.printf(
+        "QEMU options: -chardev %s -device usb-redir,chardev=canokey%n",
+        bound.qemuChardev("canokey"));
     System.out.flush();
     stopped.await();
     return 0;

@@ -3,9 +3,9 @@ package io.vcanokey.platform;
 import java.time.Duration;
 
 /**
- * Runs delayed work on the key's single thread: CTAPHID inter-frame timeouts, keepalives, CCID
- * time extensions. Production code uses {@link ExecutorScheduler}; tests use {@link
- * ManualScheduler} and advance time by hand.
+ * Runs delayed work on the key's single thread: CTAPHID inter-frame timeouts, keepalives, CCID time
+ * extensions. Production code uses {@link ExecutorScheduler}; tests use {@link ManualScheduler} and
+ * advance time by hand.
  */
 public interface Scheduler {
 

@@ -2,7 +2,10 @@ package io.vcanokey.usb;
 
 import java.util.Optional;
 
-/** USB transfer types, valued as in bmAttributes bits 1-0 of an endpoint descriptor (USB 2.0, 9.6.6). */
+/**
+ * USB transfer types, valued as in bmAttributes bits 1-0 of an endpoint descriptor (USB 2.0,
+ * 9.6.6).
+ */
 public enum TransferType {
   CONTROL(0),
   ISOCHRONOUS(1),

@@ -1,0 +1,44 @@
+package io.vcanokey.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code canokey} command: {@code serve} runs a key, {@code qemu} runs QEMU with a key. */
+@Command(
+    name = "canokey",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "A virtual CanoKey security key that QEMU guests see as a USB device.",
+    subcommands = {ServeCommand.class, QemuCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line, for tests. */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          commandLine.getErr().println("canokey: " + e.getMessage());
+          return 1;
+        });
+    return cli;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"vcanokey " + (version == null ? "development build" : version)};
+    }
+  }
+}

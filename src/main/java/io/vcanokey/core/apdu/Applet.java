@@ -1,0 +1,48 @@
+package io.vcanokey.core.apdu;
+
+/**
+ * An application on the card, reached through {@link CardOs} after a SELECT by its AID (ISO/IEC
+ * 7816-4:2005, 7.1.1 SELECT with P1 = 04, selection by DF name).
+ *
+ * <p>Methods may throw {@link StatusException} to answer with a status word; the card OS turns it
+ * into the response. Any other exception is treated as a bug in the applet and answered with 6F00.
+ * Every method runs on the key's single thread.
+ */
+public interface Applet {
+
+  /**
+   * The application identifier (5 to 16 bytes, ISO/IEC 7816-5: RID plus PIX). A SELECT whose data
+   * field starts with these bytes reaches this applet. Returns a copy.
+   */
+  byte[] aid();
+
+  /**
+   * The applet was chosen by a SELECT by DF name whose data starts with {@link #aid()}. Returns the
+   * SELECT response (FCI or other data, and SW). Throwing a {@link StatusException} refuses the
+   * selection: the previously selected applet, if any, stays selected.
+   */
+  ResponseApdu select(CommandApdu select);
+
+  /** Processes one command APDU while this applet is selected. */
+  ResponseApdu process(CommandApdu command);
+
+  /**
+   * Forgets session state (verified PINs, pending operations): another applet was selected or the
+   * card was powered off or on. May be called when the applet is not selected; must not throw.
+   */
+  void deselect();
+
+  /** A short name for logs; the class name by default. */
+  default String name() {
+    return getClass().getSimpleName();
+  }
+
+  /**
+   * Whether the data field of {@code command} is secret (PIN, key material) and must be blanked in
+   * traces. The card OS already blanks VERIFY, CHANGE REFERENCE DATA and RESET RETRY COUNTER for
+   * every applet; an applet adds its own secret-carrying commands here (key import, OATH PUT).
+   */
+  default boolean carriesSecret(CommandApdu command) {
+    return false;
+  }
+}

@@ -1,0 +1,36 @@
+package io.vcanokey.key;
+
+import io.vcanokey.applet.fido.FidoHandler;
+import io.vcanokey.core.apdu.CardOs;
+import io.vcanokey.platform.Scheduler;
+import io.vcanokey.storage.StateFile;
+import io.vcanokey.usb.CanoKeyDescriptors;
+import io.vcanokey.usb.UsbDevice;
+import io.vcanokey.usb.ccid.CcidFunction;
+import io.vcanokey.usb.ctaphid.CtapHidFunction;
+import io.vcanokey.usb.ctaphid.FidoHidAdapter;
+import java.security.SecureRandom;
+import java.util.List;
+
+/** Builds the key's USB functions and applets and binds them to its device. */
+final class KeyFunctions {
+
+  private KeyFunctions() {}
+
+  static void bind(UsbDevice device, Scheduler scheduler, StateFile state) {
+    FidoHandler fido = new FidoHandler();
+    device.bind(
+        CanoKeyDescriptors.INTERFACE_CTAPHID,
+        new CtapHidFunction(
+            device.inPipe(CanoKeyDescriptors.EP_CTAPHID_IN),
+            scheduler,
+            new SecureRandom(),
+            new FidoHidAdapter(fido)));
+
+    // The smart-card applets (OpenPGP, PIV, OATH, NDEF, admin) register here as they are built.
+    CardOs card = new CardOs(List.of());
+    device.bind(
+        CanoKeyDescriptors.INTERFACE_CCID,
+        new CcidFunction(device.inPipe(CanoKeyDescriptors.EP_CCID_IN), card, scheduler));
+  }
+}

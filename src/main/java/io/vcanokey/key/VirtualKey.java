@@ -1,0 +1,107 @@
+package io.vcanokey.key;
+
+import io.vcanokey.core.trace.Tracer;
+import io.vcanokey.platform.ExecutorScheduler;
+import io.vcanokey.platform.Scheduler;
+import io.vcanokey.storage.StateFile;
+import io.vcanokey.usb.CanoKeyDescriptors;
+import io.vcanokey.usb.UsbDevice;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One virtual CanoKey: its state file, its USB device with the CTAPHID and CCID functions, and the
+ * single thread that runs all of them. Transports attach to {@link #device()} and hand work to
+ * {@link #scheduler()}. Two keys in one JVM share nothing but code.
+ */
+public final class VirtualKey implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(VirtualKey.class);
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  private final StateFile state;
+  private final ScheduledExecutorService executor;
+  private final Scheduler scheduler;
+  private final UsbDevice device;
+  private final String serialNumber;
+
+  private VirtualKey(StateFile state, Tracer tracer) {
+    this.state = state;
+    this.serialNumber = Provisioning.serialString(state);
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "key-" + serialNumber + "-" + THREADS.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.scheduler = new ExecutorScheduler(executor);
+    this.device = new UsbDevice(new CanoKeyDescriptors(serialNumber), tracer);
+    KeyFunctions.bind(device, scheduler, state);
+  }
+
+  /**
+   * Opens (creating and provisioning on first use) the state file and builds the key on it.
+   *
+   * @throws io.vcanokey.storage.StateFileLockedException if another key uses the file
+   */
+  public static VirtualKey open(Path stateFile, Tracer tracer) throws IOException {
+    StateFile state = StateFile.open(stateFile);
+    try {
+      if (state.created() || state.get(Provisioning.SERIAL_NUMBER).isEmpty()) {
+        Provisioning.provision(state, new SecureRandom());
+        log.info("key: provisioned new key {} in {}", Provisioning.serialString(state), stateFile);
+      }
+      return new VirtualKey(state, tracer);
+    } catch (IOException | RuntimeException e) {
+      state.close();
+      throw e;
+    }
+  }
+
+  /** The serial number as USB reports it: eight upper-case hex digits. */
+  public String serialNumber() {
+    return serialNumber;
+  }
+
+  public UsbDevice device() {
+    return device;
+  }
+
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  public Path stateFile() {
+    return state.path();
+  }
+
+  /** Runs {@code task} on the key thread and waits for its result. */
+  public <T> T call(Callable<T> task) throws InterruptedException, ExecutionException {
+    return executor.submit(task).get();
+  }
+
+  /** Stops the key thread and releases the state file. */
+  @Override
+  public void close() throws IOException {
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    state.close();
+  }
+}

@@ -42,9 +42,10 @@ final class GuestImage {
           "hid",
           "usbhid",
           "hid-generic",
-          "uhci-hcd",
+          // ehci before uhci, or the kernel warns that companion hand-off may fail.
           "ehci-hcd",
           "ehci-pci",
+          "uhci-hcd",
           "xhci-hcd",
           "xhci-pci");
 

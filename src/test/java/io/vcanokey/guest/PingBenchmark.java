@@ -1,7 +1,5 @@
 package io.vcanokey.guest;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +18,7 @@ public final class PingBenchmark {
 
   private PingBenchmark() {}
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) {
     int rounds = 200;
     int starts = 5;
     String sizes = "64,1024";
@@ -38,8 +36,7 @@ public final class PingBenchmark {
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    Path temp = Files.createTempDirectory("vck-bench-");
-    Path stateFile = temp.resolve("key.db");
+    Path stateFile = GuestPaths.newRunDir("bench-state").resolve("key.db");
 
     List<Long> startupMillis = new ArrayList<>();
     for (int i = 0; i <= starts; i++) {

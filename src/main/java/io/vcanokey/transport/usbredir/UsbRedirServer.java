@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * UsbDevice} to one guest at a time (usbredir protocol 0.7, usb-host side; QEMU connects as the
  * socket client: {@code -chardev socket,id=ck,host=..,port=..} or {@code path=..}).
  *
- * <p>A second guest connecting while one is served is logged and closed. When the guest goes away
+ * <p>A second guest connecting while one is served is logged and closed, after a grace of {@value
+ * #ADMIT_GRACE_MILLIS} ms in case the first connection is just ending. When the guest goes away
  * (QEMU exits or restarts) the device is reset, as if unplugged, and the next connection is
  * accepted; the key itself keeps running. TCP connections get TCP_NODELAY, since every interrupt
  * report is a small packet that must not wait. A Unix socket file is created with mode 0600, a
@@ -36,6 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class UsbRedirServer implements Closeable {
 
   private static final Logger log = LoggerFactory.getLogger(UsbRedirServer.class);
+
+  /** How long a new guest waits for a connection that is ending before it is refused. */
+  static final long ADMIT_GRACE_MILLIS = 250;
 
   private final UsbRedirAddress address;
   private final UsbDevice device;
@@ -95,7 +99,10 @@ public final class UsbRedirServer implements Closeable {
     return active != null;
   }
 
-  /** Stops listening, closes the guest's connection and removes a Unix socket file. */
+  /**
+   * Stops listening, closes the guest's connection and removes the Unix socket file this server
+   * created. Safe to call more than once, and after a failed {@link #start()}.
+   */
   @Override
   public void close() {
     UsbRedirConnection connection;
@@ -106,6 +113,7 @@ public final class UsbRedirServer implements Closeable {
       closed = true;
       connection = active;
       active = null;
+      notifyAll();
     }
     try {
       if (listener != null) {
@@ -123,6 +131,10 @@ public final class UsbRedirServer implements Closeable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (boundAddress == null) {
+      // Never bound: a socket file at the path belongs to someone else.
+      return;
     }
     if (address.kind() == UsbRedirAddress.Kind.UNIX) {
       try {
@@ -225,6 +237,18 @@ public final class UsbRedirServer implements Closeable {
   /** Serves {@code channel} unless a guest is already being served. */
   private synchronized void admit(SocketChannel channel) {
     String peer = describePeer(channel);
+
+    // A connection that is ending (a peer that connected and closed at once, such as another
+    // server probing the socket file, or a QEMU that just exited) gets a moment to finish.
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ADMIT_GRACE_MILLIS);
+    while (active != null && !closed && System.nanoTime() < deadline) {
+      try {
+        TimeUnit.NANOSECONDS.timedWait(this, Math.max(1, deadline - System.nanoTime()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     if (closed) {
       closeQuietly(channel);
       return;
@@ -254,6 +278,7 @@ public final class UsbRedirServer implements Closeable {
   private synchronized void connectionClosed(UsbRedirConnection connection) {
     if (active == connection) {
       active = null;
+      notifyAll();
     }
   }
 

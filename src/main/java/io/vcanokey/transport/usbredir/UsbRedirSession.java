@@ -749,9 +749,4 @@ public final class UsbRedirSession {
     ArrayDeque<BulkRequest> queue = bulkRequests.get(endpoint);
     return queue == null ? 0 : queue.size();
   }
-
-  /** Whether the guest receives interrupt reports from {@code endpoint}, for tests. */
-  boolean receivingInterrupts(int endpoint) {
-    return interruptReceiving.containsKey(endpoint);
-  }
 }

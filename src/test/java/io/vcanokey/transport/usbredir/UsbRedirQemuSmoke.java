@@ -17,7 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * booting a QEMU guest against it and reading the guest kernel's enumeration lines. With no
  * function bound the device only enumerates; with {@code --echo} interfaces 0 and 2 echo every OUT
  * transfer back on their IN endpoint, so a guest program can check interrupt and bulk traffic end
- * to end.
+ * to end. src/test/manual/usbredir/README.md has the guest side and the QEMU command lines.
  *
  * <pre>
  * java -cp target/classes:target/test-classes:$(cat cp.txt) \

@@ -282,8 +282,8 @@ class UsbRedirServerTest {
     assertThatThrownBy(() -> start(UsbRedirAddress.unix(path)))
         .isInstanceOf(BindException.class)
         .hasMessageContaining("not a socket");
+    server.close();
     assertThat(Files.readString(path)).isEqualTo("not a socket");
-    server = null;
   }
 
   @Test
@@ -295,6 +295,12 @@ class UsbRedirServerTest {
     assertThatThrownBy(other::start)
         .isInstanceOf(BindException.class)
         .hasMessageContaining("in use");
+    other.close();
+
+    // The running server's socket file survives the failed server's close.
+    try (SocketGuest guest = new SocketGuest(server.boundAddress())) {
+      guest.handshake();
+    }
   }
 
   @Test

@@ -48,7 +48,7 @@
  *   <li>Sends reset without expecting a reply; the guest then enumerates the device again.
  * </ul>
  *
- * <h2>Seen with QEMU 7.2.22 and a Linux 6.1 guest (src/test/manual/usbredir)</h2>
+ * <h2>Seen with QEMU 7.2.22 and a Linux 6.1 guest (the guest tests in io.vcanokey.guest)</h2>
  *
  * <ul>
  *   <li>The device enumerates as 20a0:42d4 "CanoKey QEMU" at 12 Mbit/s on UHCI and 480 Mbit/s on

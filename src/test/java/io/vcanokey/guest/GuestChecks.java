@@ -38,6 +38,11 @@ final class GuestChecks {
         + "\n";
   }
 
+  /** python-fido2's getInfo on every key, results in out/fido2.txt. */
+  static String fido2Info() {
+    return "/usr/bin/python3 ./fido2_info.py out/fido2.txt\n";
+  }
+
   /** The guest's pcscd and opensc-tool, results in out/opensc-*.txt. */
   static String pcsc(int keys) {
     return "pcsc_report " + keys + "\n";
@@ -81,6 +86,27 @@ final class GuestChecks {
         assertThat(ctap.getProperty(p + "ping." + size + ".echo_length"))
             .isEqualTo(String.valueOf(size));
       }
+    }
+  }
+
+  /**
+   * python-fido2, a real client, accepts the key's getInfo: the values are the inventory's (section
+   * 3.3) and the CTAPHID INIT fields CTAP 2.1 section 11.2.9.1.3 defines.
+   */
+  static void assertFido2Info(GuestResult result, int keys) {
+    Properties info = result.properties("fido2.txt");
+    assertThat(info.getProperty("devices")).isEqualTo(String.valueOf(keys));
+    for (int i = 0; i < keys; i++) {
+      String p = i + ".";
+      assertThat(info.getProperty(p + "error")).as("python-fido2 error on key " + i).isNull();
+      assertThat(info.getProperty(p + "versions")).isEqualTo("U2F_V2,FIDO_2_0,FIDO_2_1");
+      assertThat(info.getProperty(p + "extensions"))
+          .isEqualTo("credBlob,credProtect,hmac-secret,largeBlobKey");
+      assertThat(info.getProperty(p + "aaguid")).isEqualTo("244eb29ee0904e4981fe1f20f8d3b8f4");
+      assertThat(info.getProperty(p + "max_msg_size")).isEqualTo("1300");
+      assertThat(info.getProperty(p + "pin_uv_protocols")).isEqualTo("1,2");
+      // CAPABILITY_WINK 0x01 | CAPABILITY_CBOR 0x04; NMSG clear because MSG is accepted.
+      assertThat(info.getProperty(p + "capabilities")).isEqualTo("5");
     }
   }
 

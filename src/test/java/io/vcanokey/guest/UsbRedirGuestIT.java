@@ -19,7 +19,7 @@ class UsbRedirGuestIT {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(UsbController.class)
-  @DisplayName("guest lsusb, CTAPHID INIT + PING over hidraw, pcscd + opensc ATR")
+  @DisplayName("guest lsusb, CTAPHID INIT + PING over hidraw, python-fido2 getInfo, opensc ATR")
   void guest_keyOnController_enumeratesAndTalksHidAndCcid(UsbController controller) {
     HostTools.requireCommand("lsusb", "usbutils");
     HostTools.requireCommand("pcscd", "pcscd");
@@ -36,6 +36,7 @@ class UsbRedirGuestIT {
               .script(
                   GuestChecks.enumerate(1)
                       + GuestChecks.ctaphid(1, "1024,1300")
+                      + GuestChecks.fido2Info()
                       + GuestChecks.pcsc(1))
               .run()
               .requireCompleted();
@@ -48,6 +49,7 @@ class UsbRedirGuestIT {
         case XHCI -> assertThat(speed).isIn("12", "480");
       }
       GuestChecks.assertCtaphid(result, 1, 1024, 1300);
+      GuestChecks.assertFido2Info(result, 1);
       GuestChecks.assertPcsc(result, 1);
       assertThat(key.isAlive()).as("key survives the guest").isTrue();
     }

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code canokey qemu [key options] -- qemu-system-x86_64 ARGS...}: starts a key on a private unix
- * socket, runs QEMU with the chardev and usb-redir options added, and cleans up when QEMU exits.
+ * socket, runs QEMU with the chardev and usb-redir options added, and cleans up when QEMU exits or
+ * when canokey itself is stopped (SIGINT, SIGTERM).
  */
 @Command(
     name = "qemu",
@@ -47,28 +50,70 @@ final class QemuCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("canokey-qemu-");
     Path socket = dir.resolve("usbredir.sock");
-    try (RunningKey running = RunningKey.start(key, UsbRedirAddress.unix(socket))) {
+    RunningKey running;
+    try {
+      running = RunningKey.start(key, UsbRedirAddress.unix(socket));
+    } catch (IOException | RuntimeException e) {
+      deleteTree(dir);
+      throw e;
+    }
+
+    AtomicBoolean cleaned = new AtomicBoolean();
+    Process process = null;
+    Thread onSignal = null;
+    try {
       List<String> command = new ArrayList<>(qemu);
       command.add("-chardev");
       command.add("socket,id=canokey0,path=" + socket);
       command.add("-device");
       command.add("usb-redir,chardev=canokey0,id=canokey0" + (bus == null ? "" : ",bus=" + bus));
+      process = new ProcessBuilder(command).inheritIO().start();
 
-      Process process = new ProcessBuilder(command).inheritIO().start();
-      Thread forward = new Thread(process::destroy);
-      Runtime.getRuntime().addShutdownHook(forward);
-      try {
-        return process.waitFor();
-      } finally {
+      // On SIGINT or SIGTERM the JVM runs only its shutdown hooks, so they must stop QEMU and
+      // clean up as well.
+      Process qemuProcess = process;
+      onSignal =
+          new Thread(
+              () -> {
+                qemuProcess.destroy();
+                try {
+                  qemuProcess.waitFor(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                cleanUp(cleaned, running, dir);
+              });
+      Runtime.getRuntime().addShutdownHook(onSignal);
+
+      return process.waitFor();
+    } finally {
+      if (process != null) {
         process.destroy();
+      }
+      if (onSignal != null) {
         try {
-          Runtime.getRuntime().removeShutdownHook(forward);
+          Runtime.getRuntime().removeShutdownHook(onSignal);
         } catch (IllegalStateException e) {
-          // already shutting down
+          // The JVM is shutting down; the hook does the cleaning.
         }
       }
-    } finally {
+      cleanUp(cleaned, running, dir);
+    }
+  }
+
+  private static void cleanUp(AtomicBoolean cleaned, RunningKey running, Path dir) {
+    if (!cleaned.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      running.close();
+    } catch (IOException e) {
+      System.err.println("canokey: while stopping the key: " + e.getMessage());
+    }
+    try {
       deleteTree(dir);
+    } catch (IOException e) {
+      System.err.println("canokey: cannot remove " + dir + ": " + e.getMessage());
     }
   }
 

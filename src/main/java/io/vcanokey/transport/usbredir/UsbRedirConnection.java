@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
-import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -38,9 +37,8 @@ final class UsbRedirConnection {
    * How long a guest may take to send its hello. QEMU sends it as soon as the socket opens; a peer
    * that connects and stays silent would otherwise keep every other guest out.
    */
-  static final Duration HELLO_TIMEOUT = Duration.ofSeconds(10);
-
   private static final Logger log = LoggerFactory.getLogger(UsbRedirConnection.class);
+
   private static final byte[] END_OF_STREAM = new byte[0];
 
   private final ByteChannel channel;
@@ -86,14 +84,10 @@ final class UsbRedirConnection {
   /** Sends our hello and starts reading and writing. */
   void start() {
     log.info("usbredir: guest {} connected", peerName);
+    // No deadline for the guest's hello: QEMU started paused (-S, as libvirt always does, or
+    // -incoming) connects at once but says hello only when the VM first runs, which may take any
+    // time, and it does not reconnect after a refusal.
     scheduler.execute(() -> runOnKeyThread(session::start));
-    scheduler.schedule(
-        HELLO_TIMEOUT,
-        () -> {
-          if (!session.helloSeen()) {
-            shutDown("no hello within " + HELLO_TIMEOUT.toSeconds() + " s", true);
-          }
-        });
     writer.start();
     reader.start();
   }

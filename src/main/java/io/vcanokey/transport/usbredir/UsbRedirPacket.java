@@ -46,6 +46,11 @@ public sealed interface UsbRedirPacket {
 
     static Hello decode(WireReader in) {
       String version = in.text(VERSION_LENGTH);
+      // spice-usbredir's own parser accepts a version that fills all 64 bytes with no NUL and cuts
+      // it to 63 characters; so do we.
+      if (version.length() >= VERSION_LENGTH) {
+        version = version.substring(0, VERSION_LENGTH - 1);
+      }
       // The capability array may have any number of words; protocol 0.7 uses only the first.
       int bits = in.remaining() >= 4 ? in.u32() : 0;
       in.rest();

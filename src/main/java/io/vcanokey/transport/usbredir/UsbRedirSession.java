@@ -140,6 +140,11 @@ public final class UsbRedirSession {
   private final Map<Integer, Long> interruptReceiving = new HashMap<>();
 
   /** Bulk IN requests waiting for data, per endpoint, oldest first. */
+  /** Bulk IN requests a guest may park on one endpoint before it counts as hostile. */
+  static final int MAX_PENDING_BULK_IN = 256;
+
+  private static final ArrayDeque<BulkRequest> EMPTY_QUEUE = new ArrayDeque<>();
+
   private final Map<Integer, ArrayDeque<BulkRequest>> bulkRequests = new HashMap<>();
 
   /**
@@ -544,6 +549,12 @@ public final class UsbRedirSession {
       return;
     }
 
+    if (packet.isIn()
+        && bulkRequests.getOrDefault(endpoint, EMPTY_QUEUE).size() >= MAX_PENDING_BULK_IN) {
+      // QEMU keeps a handful of bulk IN transfers outstanding; thousands mean a hostile peer.
+      throw new UsbRedirProtocolException(
+          "more than " + MAX_PENDING_BULK_IN + " bulk IN requests pending on 0x" + hex(endpoint));
+    }
     long tapId = nextTapId++;
     if (packet.isIn()) {
       tap.submit(tapId, TransferType.BULK, endpoint, null, NO_DATA, packet.length());

@@ -1,5 +1,8 @@
 package io.vcanokey.cli;
 
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,10 +26,27 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          commandLine.getErr().println("canokey: " + e.getMessage());
+          commandLine.getErr().println("canokey: " + describe(e));
           return 1;
         });
     return cli;
+  }
+
+  /** A one-line explanation of a failure for the user: what failed, on which file, and why. */
+  static String describe(Throwable e) {
+    if (e instanceof NoSuchFileException f) {
+      return f.getFile() + ": no such file or directory";
+    }
+    if (e instanceof AccessDeniedException f) {
+      return f.getFile() + ": permission denied";
+    }
+    if (e instanceof FileSystemException f) {
+      return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : "file system error");
+    }
+    String message = e.getMessage();
+    return message != null && !message.isBlank()
+        ? message
+        : e.getClass().getSimpleName() + " (see --debug)";
   }
 
   @Override

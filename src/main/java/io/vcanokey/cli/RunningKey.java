@@ -7,6 +7,8 @@ import io.vcanokey.transport.usbredir.UsbRedirServer;
 import io.vcanokey.usb.UsbTap;
 import io.vcanokey.usb.capture.PcapWriter;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** A key with its debugging aids and its usbredir listener, as the command line runs it. */
 final class RunningKey implements AutoCloseable {
@@ -25,6 +27,7 @@ final class RunningKey implements AutoCloseable {
   static RunningKey start(KeyOptions options, UsbRedirAddress address) throws IOException {
     Logging.configure(options.debug);
     Tracer tracer = options.trace == null ? Tracer.OFF : Tracer.forGlobs(options.trace, System.err);
+    checkPcapPath(options);
     VirtualKey key = VirtualKey.open(options.file, tracer);
     PcapWriter pcap = null;
     try {
@@ -39,6 +42,25 @@ final class RunningKey implements AutoCloseable {
       }
       key.close();
       throw e;
+    }
+  }
+
+  /** Refuses a capture file that would overwrite the key's own files. */
+  private static void checkPcapPath(KeyOptions options) throws IOException {
+    if (options.pcap == null) {
+      return;
+    }
+    Path pcap = options.pcap.toAbsolutePath().normalize();
+    Path state = options.file.toAbsolutePath().normalize();
+    for (String suffix : new String[] {"", ".lock", ".tmp"}) {
+      Path keyFile = state.resolveSibling(state.getFileName() + suffix);
+      boolean same =
+          pcap.equals(keyFile)
+              || (Files.exists(pcap) && Files.exists(keyFile) && Files.isSameFile(pcap, keyFile));
+      if (same) {
+        throw new IllegalArgumentException(
+            "--pcap " + options.pcap + " would overwrite the key's state file " + keyFile);
+      }
     }
   }
 

@@ -27,6 +27,14 @@ final class ServeCommand implements Callable<Integer> {
               + " at a time; QEMU may disconnect and reconnect.")
   String usbredir = "tcp:127.0.0.1:7780";
 
+  /** Quotes {@code word} for a POSIX shell when it holds anything but safe characters. */
+  static String shellQuote(String word) {
+    if (word.matches("[A-Za-z0-9_,.:=/@%+-]+")) {
+      return word;
+    }
+    return "'" + word.replace("'", "'\\''") + "'";
+  }
+
   @Override
   public Integer call() throws Exception {
     UsbRedirAddress address = UsbRedirAddress.parse(usbredir);
@@ -48,9 +56,11 @@ final class ServeCommand implements Callable<Integer> {
     System.out.printf(
         "canokey: key %s (state %s) listening for usbredir on %s%n",
         running.key().serialNumber(), running.key().stateFile(), bound);
+    // reconnect=1: a QEMU started before the key, or left running while the key restarts, keeps
+    // trying every second instead of giving up on the key.
     System.out.printf(
         "QEMU options: -chardev %s -device usb-redir,chardev=canokey%n",
-        bound.qemuChardev("canokey"));
+        shellQuote(bound.qemuChardev("canokey") + ",reconnect=1"));
     System.out.flush();
     stopped.await();
     return 0;

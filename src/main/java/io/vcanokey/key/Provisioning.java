@@ -13,6 +13,9 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DEROctetString;
@@ -101,12 +104,48 @@ public final class Provisioning {
                 .put(SIGNATURE_COUNTER, new byte[4]));
   }
 
+  /**
+   * Checks that a state file holds every provisioned record, well formed.
+   *
+   * @throws IOException naming the file and the first missing or malformed record
+   */
+  public static void check(StateFile state) throws IOException {
+    Map<String, Integer> expectedLengths = new LinkedHashMap<>();
+    expectedLengths.put(SERIAL_NUMBER, 4);
+    expectedLengths.put(ADMIN_PIN, -1);
+    expectedLengths.put(ADMIN_PIN_RETRIES, 1);
+    expectedLengths.put(ATTESTATION_KEY, -1);
+    expectedLengths.put(ATTESTATION_CERT, -1);
+    expectedLengths.put(KEY_HANDLE_KEY, 32);
+    expectedLengths.put(HMAC_SECRET_KEY, 32);
+    expectedLengths.put(SIGNATURE_COUNTER, 4);
+    for (Map.Entry<String, Integer> record : expectedLengths.entrySet()) {
+      Optional<byte[]> value = state.get(record.getKey());
+      if (value.isEmpty()) {
+        throw new IOException(
+            "state file " + state.path() + " is damaged: record " + record.getKey() + " missing");
+      }
+      int length = value.get().length;
+      if (record.getValue() >= 0 ? length != record.getValue() : length == 0) {
+        throw new IOException(
+            "state file "
+                + state.path()
+                + " is damaged: record "
+                + record.getKey()
+                + " has "
+                + length
+                + " bytes");
+      }
+    }
+  }
+
   /** The serial number as the USB iSerialNumber string: eight upper-case hex digits. */
   public static String serialString(StateFile state) {
     byte[] serial =
         state
             .get(SERIAL_NUMBER)
-            .orElseThrow(() -> new IllegalStateException("state file has no serial number"));
+            .filter(s -> s.length == 4)
+            .orElseThrow(() -> new IllegalStateException("state file has no valid serial number"));
     return String.format("%08X", ByteBuffer.wrap(serial).getInt());
   }
 

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -37,13 +37,19 @@ public final class VirtualKey implements AutoCloseable {
   private VirtualKey(StateFile state, Tracer tracer) {
     this.state = state;
     this.serialNumber = Provisioning.serialString(state);
-    this.executor =
-        Executors.newSingleThreadScheduledExecutor(
+    ScheduledThreadPoolExecutor keyThread =
+        new ScheduledThreadPoolExecutor(
+            1,
             r -> {
               Thread t = new Thread(r, "key-" + serialNumber + "-" + THREADS.incrementAndGet());
               t.setDaemon(true);
               return t;
             });
+    // Timeouts still pending when the key closes (CTAPHID assembly, keepalives) must not hold up
+    // the shutdown.
+    keyThread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    keyThread.setRemoveOnCancelPolicy(true);
+    this.executor = keyThread;
     this.scheduler = new ExecutorScheduler(executor);
     this.device = new UsbDevice(new CanoKeyDescriptors(serialNumber), tracer);
     KeyFunctions.bind(device, scheduler, state);
@@ -57,10 +63,14 @@ public final class VirtualKey implements AutoCloseable {
   public static VirtualKey open(Path stateFile, Tracer tracer) throws IOException {
     StateFile state = StateFile.open(stateFile);
     try {
-      if (state.created() || state.get(Provisioning.SERIAL_NUMBER).isEmpty()) {
+      // A file with no records at all is new, or was killed between its creation and its
+      // provisioning; a file with some records but no serial is damaged and must not be
+      // re-provisioned over its keys.
+      if (state.names().isEmpty()) {
         Provisioning.provision(state, new SecureRandom());
         log.info("key: provisioned new key {} in {}", Provisioning.serialString(state), stateFile);
       }
+      Provisioning.check(state);
       return new VirtualKey(state, tracer);
     } catch (IOException | RuntimeException e) {
       state.close();

@@ -92,7 +92,7 @@ public final class StateFile implements AutoCloseable {
    * @throws IOException if the file cannot be read, is corrupt, or has a newer format version
    */
   public static StateFile open(Path path) throws IOException {
-    Path absolute = path.toAbsolutePath();
+    Path absolute = resolve(path);
     Path lockPath = absolute.resolveSibling(absolute.getFileName() + ".lock");
     if (!HELD_IN_THIS_JVM.add(lockPath)) {
       throw new StateFileLockedException(
@@ -146,6 +146,33 @@ public final class StateFile implements AutoCloseable {
 
   public Path path() {
     return path;
+  }
+
+  /**
+   * The file a state path names, with symbolic links followed (a dangling link names the file to
+   * create), so that two names of one file share one lock and a link is never replaced by the file
+   * itself. Hard links remain separate names: the lock is per name.
+   */
+  static Path resolve(Path path) throws IOException {
+    Path absolute = path.toAbsolutePath().normalize();
+    for (int hops = 0; Files.isSymbolicLink(absolute); hops++) {
+      if (hops == 40) {
+        throw new IOException("state file " + path + ": too many levels of symbolic links");
+      }
+      absolute = absolute.resolveSibling(Files.readSymbolicLink(absolute)).normalize();
+    }
+    Path parent = absolute.getParent();
+    if (parent == null || absolute.getFileName() == null) {
+      throw new IOException("state file " + path + ": not a file name");
+    }
+    if (!Files.isDirectory(parent)) {
+      throw new IOException("state file " + path + ": directory " + parent + " does not exist");
+    }
+    Path resolved = parent.toRealPath().resolve(absolute.getFileName());
+    if (Files.isDirectory(resolved)) {
+      throw new IOException("state file " + path + " is a directory");
+    }
+    return resolved;
   }
 
   /** Whether this open created the file (so the key must provision it). */

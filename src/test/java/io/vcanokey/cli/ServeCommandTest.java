@@ -56,6 +56,44 @@ class ServeCommandTest {
         .contains("udp:1:2");
   }
 
+  @Test
+  @DisplayName("--pcap naming the state file is refused before anything is written")
+  void serve_pcapIsStateFile_refused() throws Exception {
+    Path file = dir.resolve("key.db");
+    Process process =
+        start(
+            List.of(
+                "serve",
+                "--file",
+                file.toString(),
+                "--pcap",
+                file.toString(),
+                "--usbredir",
+                "tcp:127.0.0.1:0"));
+
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isNotZero();
+    assertThat(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+        .contains("would overwrite the key's state file");
+    assertThat(file).doesNotExist();
+  }
+
+  @Test
+  void shellQuote_quotesOnlyWhenNeeded() {
+    assertThat(ServeCommand.shellQuote("socket,id=k,path=/tmp/a,,b/s,reconnect=1"))
+        .isEqualTo("socket,id=k,path=/tmp/a,,b/s,reconnect=1");
+    assertThat(ServeCommand.shellQuote("path=/tmp/a b/it's")).isEqualTo("'path=/tmp/a b/it'\\''s'");
+  }
+
+  @Test
+  void describe_fileErrorsNameFileAndReason() {
+    assertThat(Main.describe(new java.nio.file.NoSuchFileException("/x/key.db.lock")))
+        .isEqualTo("/x/key.db.lock: no such file or directory");
+    assertThat(Main.describe(new java.nio.file.AccessDeniedException("/ro/key.db")))
+        .isEqualTo("/ro/key.db: permission denied");
+    assertThat(Main.describe(new IllegalStateException())).contains("IllegalStateException");
+  }
+
   private Process serve(Path file) throws IOException {
     return start(List.of("serve", "--file", file.toString(), "--usbredir", "tcp:127.0.0.1:0"));
   }

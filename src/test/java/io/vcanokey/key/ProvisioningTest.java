@@ -94,4 +94,23 @@ class ProvisioningTest {
       assertThat(again.device().descriptors().serialNumber()).isEqualTo(again.serialNumber());
     }
   }
+
+  @Test
+  @DisplayName("a checksum-valid file that lost its serial is refused, never re-provisioned")
+  void open_damagedFile_refusedAndUntouched() throws Exception {
+    Path path = dir.resolve("k");
+    try (VirtualKey key = VirtualKey.open(path, io.vcanokey.core.trace.Tracer.OFF)) {
+      assertThat(key.serialNumber()).hasSize(8);
+    }
+    try (StateFile state = StateFile.open(path)) {
+      state.update(tx -> tx.delete(Provisioning.SERIAL_NUMBER));
+    }
+    byte[] before = java.nio.file.Files.readAllBytes(path);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> VirtualKey.open(path, io.vcanokey.core.trace.Tracer.OFF))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("admin/sn missing");
+    assertThat(java.nio.file.Files.readAllBytes(path)).isEqualTo(before);
+  }
 }

@@ -221,6 +221,33 @@ class StateFileTest {
     }
   }
 
+  @Test
+  @DisplayName("a symbolic link to a state file shares its lock and is never replaced")
+  void open_throughSymlink_sharesLockAndKeepsLink() throws IOException {
+    Path real = dir.resolve("real.db");
+    Path link = dir.resolve("link.db");
+    Files.createSymbolicLink(link, real.getFileName());
+
+    try (StateFile state = StateFile.open(link)) {
+      state.put("x", bytes("1"));
+      assertThatThrownBy(() -> StateFile.open(real)).isInstanceOf(StateFileLockedException.class);
+    }
+
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(real).isRegularFile();
+    try (StateFile state = StateFile.open(real)) {
+      assertThat(state.get("x")).contains(bytes("1"));
+    }
+  }
+
+  @Test
+  void open_missingDirectoryOrDirectory_clearError() throws IOException {
+    assertThatThrownBy(() -> StateFile.open(dir.resolve("no/such/key.db")))
+        .hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> StateFile.open(dir)).hasMessageContaining("is a directory");
+    assertThat(dir.resolve("no")).doesNotExist();
+  }
+
   private static Path lock(Path path) {
     return path.resolveSibling(path.getFileName() + ".lock");
   }

@@ -1,6 +1,7 @@
 package io.vcanokey.core.trace;
 
 import java.io.PrintStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,11 +64,11 @@ public final class Tracer {
     if (!enabled(event)) {
       return;
     }
-    long micros = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
+    Instant now = Instant.now();
     String line =
         String.format(
             "%d@%d.%06d:%s %s",
-            pid, micros / 1_000_000, micros % 1_000_000, event, String.format(format, args));
+            pid, now.getEpochSecond(), now.getNano() / 1000, event, String.format(format, args));
     synchronized (out) {
       out.println(line.stripTrailing());
     }

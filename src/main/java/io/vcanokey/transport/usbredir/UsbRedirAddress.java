@@ -143,12 +143,12 @@ public record UsbRedirAddress(Kind kind, String host, int port, Path path) {
 
   /**
    * QEMU's {@code -chardev} argument that connects to this address, for {@code -device
-   * usb-redir,chardev=ID}.
+   * usb-redir,chardev=ID}. Commas in a socket path are doubled, as QEMU's option syntax requires.
    */
   public String qemuChardev(String id) {
     return kind == Kind.TCP
         ? "socket,id=" + id + ",host=" + host + ",port=" + port
-        : "socket,id=" + id + ",path=" + path;
+        : "socket,id=" + id + ",path=" + path.toString().replace(",", ",,");
   }
 
   @Override

@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +56,15 @@ public final class PcapWriter implements UsbTap, AutoCloseable {
     writeGlobalHeader();
   }
 
-  /** Creates (or truncates) {@code file} and writes the pcap global header. */
+  /**
+   * Creates (or truncates) {@code file}, readable by its owner only since it records every APDU,
+   * and writes the pcap global header.
+   */
   public static PcapWriter create(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
     return new PcapWriter(new BufferedOutputStream(Files.newOutputStream(file)), 1);
   }
 
@@ -108,7 +117,8 @@ public final class PcapWriter implements UsbTap, AutoCloseable {
       return;
     }
     byte[] captured = data.length > MAX_CAPTURED ? Arrays.copyOf(data, MAX_CAPTURED) : data;
-    long micros = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
+    Instant now = Instant.now();
+    long micros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
 
     ByteBuffer header = ByteBuffer.allocate(16 + USBMON_HEADER_LENGTH);
     header.order(ByteOrder.LITTLE_ENDIAN);

@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * transfer). A bogus dwLength therefore costs one transfer, never a hang.
  *
  * <p>Bytes left in a piece after a complete message are discarded with a warning: each transfer
- * carries one message.
+ * carries one message. A transfer that ends (with a short piece) before its message is complete is
+ * answered like a bad dwLength when its header arrived, and dropped when it did not; it is never
+ * joined with the next transfer.
  */
 final class BulkOutAssembler {
 
@@ -83,6 +85,25 @@ final class BulkOutAssembler {
         }
         sink.message(message);
         return;
+      }
+    }
+
+    if (endsTransfer && filled > 0) {
+      // The host's transfer ended before the message did: its dwLength does not match what was
+      // sent. Answer the error when the header (with bSeq) is there; otherwise nothing can be
+      // answered, so the fragment is dropped rather than joined with the next command.
+      byte[] partial = Arrays.copyOf(buffer, filled);
+      filled = 0;
+      if (partial.length >= CcidMessage.HEADER_LENGTH) {
+        log.warn(
+            "CCID transfer ended after {} of {} bytes; answering a dwLength error",
+            partial.length,
+            CcidMessage.HEADER_LENGTH + CcidMessage.dataLength(partial));
+        sink.oversized(
+            Arrays.copyOf(partial, CcidMessage.HEADER_LENGTH), CcidMessage.dataLength(partial));
+      } else {
+        log.warn(
+            "CCID transfer of {} bytes is shorter than a message header; dropped", partial.length);
       }
     }
   }

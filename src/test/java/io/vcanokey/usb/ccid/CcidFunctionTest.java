@@ -227,33 +227,6 @@ class CcidFunctionTest {
   }
 
   @Test
-  @DisplayName("CCID 6.1: a header split across pieces is still assembled")
-  void dataOut_headerSplitAcrossPieces_assembled() {
-    bulkIn.clear();
-
-    ccid.dataOut(0x02, Hex.decode("65 00 00"));
-    ccid.dataOut(0x02, Hex.decode("00 00 00"));
-    assertThat(bulkIn).isEmpty();
-    ccid.dataOut(0x02, Hex.decode("06 00 00 00"));
-
-    assertThat(bulkIn).containsExactly(Hex.decode("81 00 00 00 00 00 06 01 00 00"));
-  }
-
-  @Test
-  void dataOut_messageOneByteAtATime_assembled() {
-    powerOn();
-    byte[] message = Hex.decode("6F 0A 00 00 00 00 22 00 00 00 00 A4 04 00 05 A0 00 00 03 08");
-    bulkIn.clear();
-
-    for (byte b : message) {
-      ccid.dataOut(0x02, new byte[] {b});
-    }
-
-    assertThat(bulkIn)
-        .containsExactly(Hex.decode("80 07 00 00 00 00 22 00 00 00 A0 00 00 03 08 90 00"));
-  }
-
-  @Test
   void dataOut_twoMessagesInTurn_eachAnswered() {
     assertThat(exchange("65 00 00 00 00 00 01 00 00 00")[6]).isEqualTo((byte) 1);
     assertThat(exchange("65 00 00 00 00 00 02 00 00 00")[6]).isEqualTo((byte) 2);
@@ -299,6 +272,29 @@ class CcidFunctionTest {
     assertThat(answer).isEqualTo(Hex.decode("80 00 00 00 00 00 10 41 01 00"));
     assertThat(exchange("65 00 00 00 00 00 11 00 00 00"))
         .isEqualTo(Hex.decode("81 00 00 00 00 00 11 01 00 00"));
+  }
+
+  @Test
+  @DisplayName("USB 2.0 5.8.3: a transfer ending before its dwLength is answered, not joined")
+  void dataOut_transferEndsBeforeMessage_answeredAsBadLengthAndNotJoined() {
+    powerOn();
+    // XfrBlock declaring 100 data bytes, but the transfer ends (short packet) after 30.
+    byte[] truncated = new byte[30];
+    System.arraycopy(Hex.decode("6F 64 00 00 00 00 20 00 00 00"), 0, truncated, 0, 10);
+
+    assertThat(exchange(truncated)).isEqualTo(Hex.decode("80 00 00 00 00 00 20 40 01 00"));
+    assertThat(exchange("65 00 00 00 00 00 21 00 00 00"))
+        .isEqualTo(Hex.decode("81 00 00 00 00 00 21 00 00 00"));
+  }
+
+  @Test
+  void dataOut_fragmentShorterThanHeader_droppedAndNextAnswered() {
+    bulkIn.clear();
+    ccid.dataOut(0x02, Hex.decode("65 00 00 00 00"));
+
+    assertThat(bulkIn).isEmpty();
+    assertThat(exchange("65 00 00 00 00 00 07 00 00 00"))
+        .isEqualTo(Hex.decode("81 00 00 00 00 00 07 01 00 00"));
   }
 
   @Test

@@ -24,6 +24,7 @@ public final class Main implements Runnable {
   /** The configured command line, for tests. */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
+    cli.setUsageHelpWidth(100);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           commandLine.getErr().println("canokey: " + describe(e));

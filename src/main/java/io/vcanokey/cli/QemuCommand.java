@@ -26,8 +26,9 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Run QEMU with a key attached.",
-      "The key listens on a private unix socket; the -chardev and -device usb-redir options",
-      "that attach it are appended to the QEMU command line. Exits with QEMU's exit status."
+      "%nThe key listens on a private unix socket; the -chardev and -device usb-redir options"
+          + " that attach it are appended to the QEMU command line. Exits with QEMU's exit"
+          + " status."
     })
 final class QemuCommand implements Callable<Integer> {
 

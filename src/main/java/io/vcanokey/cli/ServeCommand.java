@@ -1,6 +1,7 @@
 package io.vcanokey.cli;
 
 import io.vcanokey.transport.usbredir.UsbRedirAddress;
+import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -27,6 +28,11 @@ final class ServeCommand implements Callable<Integer> {
               + " at a time; QEMU may disconnect and reconnect.")
   String usbredir = "tcp:127.0.0.1:7780";
 
+  private static boolean isLoopback(UsbRedirAddress address) {
+    InetSocketAddress socket = (InetSocketAddress) address.socketAddress();
+    return socket.getAddress() != null && socket.getAddress().isLoopbackAddress();
+  }
+
   /** Quotes {@code word} for a POSIX shell when it holds anything but safe characters. */
   static String shellQuote(String word) {
     if (word.matches("[A-Za-z0-9_,.:=/@%+-]+")) {
@@ -38,6 +44,12 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     UsbRedirAddress address = UsbRedirAddress.parse(usbredir);
+    if (address.kind() == UsbRedirAddress.Kind.TCP && !isLoopback(address)) {
+      System.err.println(
+          "canokey: warning: listening on "
+              + address
+              + ", which is not a loopback address: anyone who can reach it can use this key");
+    }
     RunningKey running = RunningKey.start(key, address);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -60,6 +61,7 @@ final class QemuCommand implements Callable<Integer> {
     }
 
     AtomicBoolean cleaned = new AtomicBoolean();
+    CountDownLatch cleanedUp = new CountDownLatch(1);
     Process process = null;
     Thread onSignal = null;
     try {
@@ -82,7 +84,7 @@ final class QemuCommand implements Callable<Integer> {
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
                 }
-                cleanUp(cleaned, running, dir);
+                cleanUp(cleaned, cleanedUp, running, dir);
               });
       Runtime.getRuntime().addShutdownHook(onSignal);
 
@@ -98,14 +100,33 @@ final class QemuCommand implements Callable<Integer> {
           // The JVM is shutting down; the hook does the cleaning.
         }
       }
-      cleanUp(cleaned, running, dir);
+      cleanUp(cleaned, cleanedUp, running, dir);
     }
   }
 
-  private static void cleanUp(AtomicBoolean cleaned, RunningKey running, Path dir) {
+  /**
+   * Closes the key and removes the socket directory, once, whichever of the main thread and the
+   * signal hook gets there first; the other waits for it, since the JVM halts as soon as the hook
+   * returns.
+   */
+  private static void cleanUp(
+      AtomicBoolean cleaned, CountDownLatch cleanedUp, RunningKey running, Path dir) {
     if (!cleaned.compareAndSet(false, true)) {
+      try {
+        cleanedUp.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       return;
     }
+    try {
+      closeAndDelete(running, dir);
+    } finally {
+      cleanedUp.countDown();
+    }
+  }
+
+  private static void closeAndDelete(RunningKey running, Path dir) {
     try {
       running.close();
     } catch (IOException e) {

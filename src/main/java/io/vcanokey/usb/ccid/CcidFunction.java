@@ -120,7 +120,7 @@ public final class CcidFunction implements UsbFunction {
               @Override
               public void oversized(byte[] header, long declaredLength) {
                 log.warn(
-                    "CCID message declares dwLength {} above the maximum {}",
+                    "CCID message with dwLength {} cannot be taken (more than {} bytes, or its transfer ended early)",
                     declaredLength,
                     MAX_DATA_LENGTH);
                 handle(headerOnly(header), true);

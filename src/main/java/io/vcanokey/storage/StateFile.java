@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -61,12 +62,17 @@ public final class StateFile implements AutoCloseable {
    */
   private static final Set<Path> HELD_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
 
+  /** Identities (device and inode) of state files opened in this JVM, whatever their names. */
+  private static final Set<Object> FILES_HELD_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
+
   private final Path path;
   private final Path lockPath;
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final TreeMap<String, byte[]> records;
   private final boolean created;
+  private FileChannel openedChannel;
+  private Object openedFileKey;
   private boolean closed;
 
   private StateFile(
@@ -125,17 +131,49 @@ public final class StateFile implements AutoCloseable {
       lockChannel.force(false);
 
       Files.deleteIfExists(tempPath(absolute)); // left over by a write that was interrupted
-      boolean created = false;
       TreeMap<String, byte[]> records;
-      if (Files.exists(absolute)) {
-        records = decode(Files.readAllBytes(absolute), absolute);
-      } else {
-        records = new TreeMap<>();
-        writeAtomically(absolute, encode(records));
+      boolean created = false;
+      if (!Files.exists(absolute)) {
+        writeAtomically(absolute, encode(new TreeMap<>()));
         created = true;
         log.info("state: created {}", absolute);
       }
-      return new StateFile(absolute, lockPath, lockChannel, lock, records, created);
+      FileChannel opened = null;
+      // The lock file is per name; a hard link is another name for the same file. So the file
+      // as opened is locked too, for as long as this key runs: a key that reaches the same file
+      // through another name is refused. Its content is read through that same channel, since
+      // closing any other descriptor of a file drops this process's POSIX locks on it.
+      Object fileKey = Files.readAttributes(absolute, BasicFileAttributes.class).fileKey();
+      if (fileKey != null && !FILES_HELD_IN_THIS_JVM.add(fileKey)) {
+        throw new StateFileLockedException(
+            absolute, "another key in this process under another name (a hard link)");
+      }
+      try {
+        opened = FileChannel.open(absolute, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock fileLock;
+        try {
+          fileLock = opened.tryLock();
+        } catch (OverlappingFileLockException e) {
+          fileLock = null;
+        }
+        if (fileLock == null) {
+          throw new StateFileLockedException(
+              absolute, "another key that opened it under another name (a hard link)");
+        }
+        records = decode(readAll(opened, absolute), absolute);
+      } catch (IOException | RuntimeException e) {
+        if (opened != null) {
+          opened.close();
+        }
+        if (fileKey != null) {
+          FILES_HELD_IN_THIS_JVM.remove(fileKey);
+        }
+        throw e;
+      }
+      StateFile state = new StateFile(absolute, lockPath, lockChannel, lock, records, created);
+      state.openedChannel = opened;
+      state.openedFileKey = fileKey;
+      return state;
     } catch (IOException | RuntimeException e) {
       lock.release();
       lockChannel.close();
@@ -236,7 +274,23 @@ public final class StateFile implements AutoCloseable {
       lock.release();
       lockChannel.close();
       HELD_IN_THIS_JVM.remove(lockPath);
+      if (openedChannel != null) {
+        openedChannel.close();
+        FILES_HELD_IN_THIS_JVM.remove(openedFileKey);
+      }
     }
+  }
+
+  private static byte[] readAll(FileChannel channel, Path path) throws IOException {
+    long size = channel.size();
+    if (size > MAX_FILE_SIZE) {
+      throw corrupt(path, "larger than " + MAX_FILE_SIZE + " bytes");
+    }
+    ByteBuffer buffer = ByteBuffer.allocate((int) size);
+    while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) >= 0) {
+      // read until full
+    }
+    return buffer.array();
   }
 
   /** A set of changes applied together by {@link #update}. */

@@ -241,6 +241,28 @@ class StateFileTest {
   }
 
   @Test
+  @DisplayName("a hard link to an open state file is refused: one file, one key")
+  void open_throughHardLink_refused() throws IOException {
+    Path real = dir.resolve("real.db");
+    try (StateFile state = StateFile.open(real)) {
+      state.put("x", bytes("1"));
+    }
+    Path hard = dir.resolve("hard.db");
+    Files.createLink(hard, real);
+
+    try (StateFile state = StateFile.open(real)) {
+      assertThatThrownBy(() -> StateFile.open(hard))
+          .isInstanceOf(StateFileLockedException.class)
+          .hasMessageContaining("hard link");
+      // The refused attempt must not have dropped the first key's locks or changed its file.
+      state.put("y", bytes("2"));
+    }
+    try (StateFile state = StateFile.open(real)) {
+      assertThat(state.get("y")).contains(bytes("2"));
+    }
+  }
+
+  @Test
   void open_missingDirectoryOrDirectory_clearError() throws IOException {
     assertThatThrownBy(() -> StateFile.open(dir.resolve("no/such/key.db")))
         .hasMessageContaining("does not exist");

@@ -71,8 +71,8 @@ public final class StateFile implements AutoCloseable {
   private final FileLock lock;
   private final TreeMap<String, byte[]> records;
   private final boolean created;
-  private FileChannel openedChannel;
-  private Object openedFileKey;
+  private final FileChannel openedChannel;
+  private final Object openedFileKey;
   private boolean closed;
 
   private StateFile(
@@ -80,12 +80,16 @@ public final class StateFile implements AutoCloseable {
       Path lockPath,
       FileChannel lockChannel,
       FileLock lock,
+      FileChannel openedChannel,
+      Object openedFileKey,
       TreeMap<String, byte[]> records,
       boolean created) {
     this.path = path;
     this.lockPath = lockPath;
     this.lockChannel = lockChannel;
     this.lock = lock;
+    this.openedChannel = openedChannel;
+    this.openedFileKey = openedFileKey;
     this.records = records;
     this.created = created;
   }
@@ -170,10 +174,8 @@ public final class StateFile implements AutoCloseable {
         }
         throw e;
       }
-      StateFile state = new StateFile(absolute, lockPath, lockChannel, lock, records, created);
-      state.openedChannel = opened;
-      state.openedFileKey = fileKey;
-      return state;
+      return new StateFile(
+          absolute, lockPath, lockChannel, lock, opened, fileKey, records, created);
     } catch (IOException | RuntimeException e) {
       lock.release();
       lockChannel.close();
@@ -274,8 +276,8 @@ public final class StateFile implements AutoCloseable {
       lock.release();
       lockChannel.close();
       HELD_IN_THIS_JVM.remove(lockPath);
-      if (openedChannel != null) {
-        openedChannel.close();
+      openedChannel.close();
+      if (openedFileKey != null) {
         FILES_HELD_IN_THIS_JVM.remove(openedFileKey);
       }
     }

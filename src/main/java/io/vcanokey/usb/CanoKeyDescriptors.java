@@ -1,5 +1,6 @@
 package io.vcanokey.usb;
 
+import io.vcanokey.core.bytes.Hex;
 import io.vcanokey.usb.ccid.CcidClassDescriptor;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -69,42 +70,24 @@ public final class CanoKeyDescriptors {
   public static final String LANDING_PAGE = "console.canokeys.org";
 
   /** FIDO CTAPHID report descriptor, 34 bytes (inventory 1.4; CTAP 2.1 section 11.2.8.1). */
-  private static final byte[] CTAPHID_REPORT_DESCRIPTOR = {
-    0x06,
-    (byte) 0xD0,
-    (byte) 0xF1, // Usage Page (FIDO Alliance, 0xF1D0)
-    0x09,
-    0x01, // Usage (CTAPHID)
-    (byte) 0xA1,
-    0x01, // Collection (Application)
-    0x09,
-    0x20, //   Usage (Input Report Data)
-    0x15,
-    0x00, //   Logical Minimum (0)
-    0x26,
-    (byte) 0xFF,
-    0x00, //   Logical Maximum (255)
-    0x75,
-    0x08, //   Report Size (8)
-    (byte) 0x95,
-    0x40, //   Report Count (64)
-    (byte) 0x81,
-    0x02, //   Input (Data, Variable, Absolute)
-    0x09,
-    0x21, //   Usage (Output Report Data)
-    0x15,
-    0x00, //   Logical Minimum (0)
-    0x26,
-    (byte) 0xFF,
-    0x00, //   Logical Maximum (255)
-    0x75,
-    0x08, //   Report Size (8)
-    (byte) 0x95,
-    0x40, //   Report Count (64)
-    (byte) 0x91,
-    0x02, //   Output (Data, Variable, Absolute)
-    (byte) 0xC0 // End Collection
-  };
+  private static final byte[] CTAPHID_REPORT_DESCRIPTOR =
+      Hex.decode(
+          "06 D0 F1" // Usage Page (FIDO Alliance, 0xF1D0)
+              + "09 01" // Usage (CTAPHID)
+              + "A1 01" // Collection (Application)
+              + "09 20" //   Usage (Input Report Data)
+              + "15 00" //   Logical Minimum (0)
+              + "26 FF 00" //   Logical Maximum (255)
+              + "75 08" //   Report Size (8)
+              + "95 40" //   Report Count (64)
+              + "81 02" //   Input (Data, Variable, Absolute)
+              + "09 21" //   Usage (Output Report Data)
+              + "15 00" //   Logical Minimum (0)
+              + "26 FF 00" //   Logical Maximum (255)
+              + "75 08" //   Report Size (8)
+              + "95 40" //   Report Count (64)
+              + "91 02" //   Output (Data, Variable, Absolute)
+              + "C0"); // End Collection
 
   private final String serialNumber;
   private final byte[] device;

@@ -204,12 +204,7 @@ public final class UsbRedirSession {
     device.setInListener(null);
     for (ArrayDeque<BulkRequest> queue : bulkRequests.values()) {
       for (BulkRequest request : queue) {
-        tap.complete(
-            request.tapId(),
-            TransferType.BULK,
-            request.endpoint(),
-            UsbTap.STATUS_CANCELLED,
-            NO_DATA);
+        tapCancelled(request);
       }
     }
     bulkRequests.clear();
@@ -580,6 +575,12 @@ public final class UsbRedirSession {
         accepted ? "ok" : "stall");
   }
 
+  /** Tells the tap that a parked bulk IN request ended without data. */
+  private void tapCancelled(BulkRequest request) {
+    tap.complete(
+        request.tapId(), TransferType.BULK, request.endpoint(), UsbTap.STATUS_CANCELLED, NO_DATA);
+  }
+
   private void onCancel(long id) {
     for (ArrayDeque<BulkRequest> queue : bulkRequests.values()) {
       for (Iterator<BulkRequest> it = queue.iterator(); it.hasNext(); ) {
@@ -589,12 +590,7 @@ public final class UsbRedirSession {
           send(
               id,
               new BulkPacket(request.endpoint(), STATUS_CANCELLED, 0, request.streamId(), NO_DATA));
-          tap.complete(
-              request.tapId(),
-              TransferType.BULK,
-              request.endpoint(),
-              UsbTap.STATUS_CANCELLED,
-              NO_DATA);
+          tapCancelled(request);
           log.debug("usbredir: bulk in #{} cancelled", id);
           return;
         }

@@ -1,6 +1,10 @@
 package io.vcanokey.cli;
 
+import io.vcanokey.platform.TerminalPresence;
+import io.vcanokey.platform.TouchPolicy;
+import io.vcanokey.platform.UserPresence;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** Options shared by {@code serve} and {@code qemu}: which key, and how to watch it. */
@@ -30,7 +34,37 @@ final class KeyOptions {
   String trace;
 
   @Option(
+      names = "--touch",
+      paramLabel = "POLICY",
+      description =
+          "How the key answers a request for a touch: auto (granted at once), deny (refused at"
+              + " once) or prompt (asked on this terminal; Enter touches, n refuses). Default: auto.")
+  TouchPolicy touch = TouchPolicy.AUTO;
+
+  @Option(
+      names = "--touch-timeout",
+      paramLabel = "SECONDS",
+      description =
+          "With --touch prompt, refuse a touch nobody answered within SECONDS (default:"
+              + " ${DEFAULT-VALUE}).")
+  int touchTimeout = 15;
+
+  @Option(
       names = "--debug",
       description = "Print the key's internal log (layer, command, status) on stderr.")
   boolean debug;
+
+  /** The user-presence service {@code --touch} and {@code --touch-timeout} ask for. */
+  UserPresence userPresence() {
+    return switch (touch) {
+      case AUTO -> UserPresence.always();
+      case DENY -> UserPresence.never();
+      case PROMPT -> {
+        if (touchTimeout < 1) {
+          throw new IllegalArgumentException("--touch-timeout must be at least 1 second");
+        }
+        yield new TerminalPresence(System.in, System.out, Duration.ofSeconds(touchTimeout));
+      }
+    };
+  }
 }

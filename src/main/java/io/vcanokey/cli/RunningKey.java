@@ -28,7 +28,7 @@ final class RunningKey implements AutoCloseable {
     Logging.configure(options.debug);
     Tracer tracer = options.trace == null ? Tracer.OFF : Tracer.forGlobs(options.trace, System.err);
     checkPcapPath(options);
-    VirtualKey key = VirtualKey.open(options.file, tracer);
+    VirtualKey key = VirtualKey.open(options.file, tracer, options.userPresence());
     PcapWriter pcap = null;
     try {
       pcap = options.pcap == null ? null : PcapWriter.create(options.pcap);

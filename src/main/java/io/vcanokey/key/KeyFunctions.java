@@ -1,9 +1,9 @@
 package io.vcanokey.key;
 
+import io.vcanokey.applet.AppletContext;
 import io.vcanokey.applet.fido.FidoHandler;
 import io.vcanokey.core.apdu.CardOs;
 import io.vcanokey.platform.Scheduler;
-import io.vcanokey.storage.StateFile;
 import io.vcanokey.usb.CanoKeyDescriptors;
 import io.vcanokey.usb.UsbDevice;
 import io.vcanokey.usb.ccid.CcidFunction;
@@ -17,7 +17,7 @@ final class KeyFunctions {
 
   private KeyFunctions() {}
 
-  static void bind(UsbDevice device, Scheduler scheduler, StateFile state) {
+  static void bind(UsbDevice device, Scheduler scheduler, AppletContext applets) {
     FidoHandler fido = new FidoHandler();
     device.bind(
         CanoKeyDescriptors.INTERFACE_CTAPHID,
@@ -27,10 +27,17 @@ final class KeyFunctions {
             new SecureRandom(),
             new FidoHidAdapter(fido)));
 
-    // The smart-card applets (OpenPGP, PIV, OATH, NDEF, admin) register here as they are built.
-    CardOs card = new CardOs(List.of());
+    CardOs card = newCard(applets);
     device.bind(
         CanoKeyDescriptors.INTERFACE_CCID,
         new CcidFunction(device.inPipe(CanoKeyDescriptors.EP_CCID_IN), card, scheduler));
+  }
+
+  /**
+   * One card session: fresh applet objects (session state) over the key's shared persistent state.
+   * The smart-card applets register here.
+   */
+  static CardOs newCard(AppletContext context) {
+    return new CardOs(List.of());
   }
 }

@@ -1,8 +1,11 @@
 package io.vcanokey.key;
 
+import io.vcanokey.applet.AppletContext;
+import io.vcanokey.core.apdu.CardOs;
 import io.vcanokey.core.trace.Tracer;
 import io.vcanokey.platform.ExecutorScheduler;
 import io.vcanokey.platform.Scheduler;
+import io.vcanokey.platform.UserPresence;
 import io.vcanokey.storage.StateFile;
 import io.vcanokey.usb.CanoKeyDescriptors;
 import io.vcanokey.usb.UsbDevice;
@@ -33,8 +36,9 @@ public final class VirtualKey implements AutoCloseable {
   private final Scheduler scheduler;
   private final UsbDevice device;
   private final String serialNumber;
+  private final AppletContext applets;
 
-  private VirtualKey(StateFile state, Tracer tracer) {
+  private VirtualKey(StateFile state, Tracer tracer, UserPresence presence) {
     this.state = state;
     this.serialNumber = Provisioning.serialString(state);
     ScheduledThreadPoolExecutor keyThread =
@@ -52,7 +56,8 @@ public final class VirtualKey implements AutoCloseable {
     this.executor = keyThread;
     this.scheduler = new ExecutorScheduler(executor);
     this.device = new UsbDevice(new CanoKeyDescriptors(serialNumber), tracer);
-    KeyFunctions.bind(device, scheduler, state);
+    this.applets = new AppletContext(state, presence, new SecureRandom());
+    KeyFunctions.bind(device, scheduler, applets);
   }
 
   /**
@@ -61,6 +66,17 @@ public final class VirtualKey implements AutoCloseable {
    * @throws io.vcanokey.storage.StateFileLockedException if another key uses the file
    */
   public static VirtualKey open(Path stateFile, Tracer tracer) throws IOException {
+    return open(stateFile, tracer, UserPresence.always());
+  }
+
+  /**
+   * Opens (creating and provisioning on first use) the state file and builds the key on it, asking
+   * {@code presence} whenever an applet needs a touch.
+   *
+   * @throws io.vcanokey.storage.StateFileLockedException if another key uses the file
+   */
+  public static VirtualKey open(Path stateFile, Tracer tracer, UserPresence presence)
+      throws IOException {
     StateFile state = StateFile.open(stateFile);
     try {
       // A file with no records at all is new, or was killed between its creation and its
@@ -71,7 +87,7 @@ public final class VirtualKey implements AutoCloseable {
         log.info("key: provisioned new key {} in {}", Provisioning.serialString(state), stateFile);
       }
       Provisioning.check(state);
-      return new VirtualKey(state, tracer);
+      return new VirtualKey(state, tracer, presence);
     } catch (IOException | RuntimeException e) {
       state.close();
       throw e;
@@ -89,6 +105,15 @@ public final class VirtualKey implements AutoCloseable {
 
   public Scheduler scheduler() {
     return scheduler;
+  }
+
+  /**
+   * A new card session on this key, for a reader other than the USB CCID interface (vpcd, the
+   * in-process API): its own applet objects, so its selected applet and verified PINs are its own,
+   * over the same persistent state. Call it and use the card on the key thread only.
+   */
+  public CardOs newCard() {
+    return KeyFunctions.newCard(applets);
   }
 
   public Path stateFile() {

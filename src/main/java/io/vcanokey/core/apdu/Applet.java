@@ -1,5 +1,7 @@
 package io.vcanokey.core.apdu;
 
+import java.util.OptionalInt;
+
 /**
  * An application on the card, reached through {@link CardOs} after a SELECT by its AID (ISO/IEC
  * 7816-4:2005, 7.1.1 SELECT with P1 = 04, selection by DF name).
@@ -23,7 +25,12 @@ public interface Applet {
    */
   ResponseApdu select(CommandApdu select);
 
-  /** Processes one command APDU while this applet is selected. */
+  /**
+   * Processes one command APDU while this applet is selected. The card OS has already joined a
+   * command chain (CLA bit 10) into one command with the chaining bit cleared, checked the length
+   * encoding and kept Nc within its buffer. The response may be of any length: the card OS sends at
+   * most Ne bytes at a time and hands out the rest with 61XX and GET RESPONSE.
+   */
   ResponseApdu process(CommandApdu command);
 
   /**
@@ -31,6 +38,15 @@ public interface Applet {
    * card was powered off or on. May be called when the applet is not selected; must not throw.
    */
   void deselect();
+
+  /**
+   * The instruction of this applet's own "send remaining data" command, which the card OS accepts
+   * besides GET RESPONSE (C0) to fetch the rest of a long response after a 61XX: A5 for YKOATH.
+   * Empty when the applet has none.
+   */
+  default OptionalInt sendRemainingIns() {
+    return OptionalInt.empty();
+  }
 
   /** A short name for logs; the class name by default. */
   default String name() {

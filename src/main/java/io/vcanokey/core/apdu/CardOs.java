@@ -1,6 +1,7 @@
 package io.vcanokey.core.apdu;
 
 import io.vcanokey.core.bytes.Hex;
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * "conditions of use not satisfied" would suggest the command exists but is refused now, which is
  * not the case.
  *
- * <p>A command runs in stages, each a method, so that command chaining and GET RESPONSE can slot in
- * later without reshaping the class: decode, chaining, selection or applet, response. {@link
+ * <p>A command runs in stages, each a method: decode and class check, GET RESPONSE, command
+ * chaining, selection or applet, and paging of the response into chunks of at most Ne bytes with
+ * 61XX. Applets therefore see only whole, validated commands and return whole responses. {@link
  * StatusException} is caught in one place, {@link #transmit(byte[])}; any other exception is our
  * bug and answers 6F00 after an ERROR log.
  *
@@ -85,8 +87,29 @@ public final class CardOs {
   private static final int MIN_AID_LENGTH = 5;
   private static final int MAX_AID_LENGTH = 16;
 
+  /**
+   * The card's APDU buffer: the largest command data field it takes, in one extended APDU or joined
+   * from a chain. Larger than the reference's 1340 bytes so that certificates of 3 KB (PIV) fit.
+   */
+  public static final int BUFFER_SIZE = 4096;
+
+  /**
+   * The most response data sent in one response APDU, whatever Ne says: the reference's 1340-byte
+   * buffer (inventory, 1.8), which is also what the CCID interface advertises in dwMaxIFSD. The
+   * rest follows through GET RESPONSE.
+   */
+  public static final int MAX_RESPONSE_CHUNK = 1340;
+
+  static final int INS_GET_RESPONSE = 0xC0;
+
   private final List<Applet> applets;
   private Applet selected;
+
+  /** The command chain being received, or null. */
+  private Chain chain;
+
+  /** The rest of a long response, waiting for GET RESPONSE, or null. */
+  private Pending pending;
 
   /**
    * A card OS hosting {@code applets}.
@@ -157,23 +180,157 @@ public final class CardOs {
   }
 
   private ResponseApdu dispatch(CommandApdu command) {
-    if (isChained(command)) {
-      // TODO: no command chaining (ISO/IEC 7816-4:2005, 5.1.1.1); a chained segment answers 6884
-      throw new StatusException(StatusWords.SW_COMMAND_CHAINING_NOT_SUPPORTED);
+    checkClass(command.cla());
+    if (command.nc() > BUFFER_SIZE) {
+      discardChainAndPending();
+      throw new StatusException(StatusWords.SW_WRONG_LENGTH);
+    }
+
+    if (isContinuation(command)) {
+      return nextChunk(command);
+    }
+    pending = null; // any other command abandons the rest of a long response
+
+    CommandApdu whole = joinChain(command);
+    if (whole == null) {
+      return ResponseApdu.success(); // a segment of a chain: ISO/IEC 7816-4:2005, 5.1.1.1
     }
 
     ResponseApdu response;
-    if (isSelectByName(command)) {
-      response = select(command);
+    if (isSelectByName(whole)) {
+      response = select(whole);
     } else if (selected == null) {
       throw new StatusException(StatusWords.SW_INS_NOT_SUPPORTED);
     } else {
-      response = selected.process(command);
+      response = selected.process(whole);
     }
+    return firstChunk(whole, response);
+  }
 
-    // TODO: no response chaining with 61XX and GET RESPONSE; a response goes out whole, even
-    // when it is longer than Ne
-    return response;
+  /**
+   * ISO/IEC 7816-4:2005, 5.1.1: CLA FF is invalid and 001x xxxx is reserved (6E00). An
+   * interindustry class may ask for secure messaging (b4-b3 in the first coding, b6 in the further
+   * one: 6882) or a logical channel other than the basic one (6881); the key has neither.
+   * Proprietary classes (b8 = 1) go to the applet, which decides.
+   */
+  private static void checkClass(int cla) {
+    if (cla == CLA_INVALID || (cla & 0xE0) == 0x20) {
+      throw new StatusException(StatusWords.SW_CLA_NOT_SUPPORTED);
+    }
+    if ((cla & 0x80) != 0) {
+      return;
+    }
+    if ((cla & 0x40) != 0) {
+      // Further interindustry class: b4-b1 code logical channels 4 to 19.
+      throw new StatusException(StatusWords.SW_LOGICAL_CHANNEL_NOT_SUPPORTED);
+    }
+    if ((cla & 0x03) != 0) {
+      throw new StatusException(StatusWords.SW_LOGICAL_CHANNEL_NOT_SUPPORTED);
+    }
+    if ((cla & 0x0C) != 0) {
+      throw new StatusException(StatusWords.SW_SECURE_MESSAGING_NOT_SUPPORTED);
+    }
+  }
+
+  /**
+   * Command chaining (ISO/IEC 7816-4:2005, 5.1.1.1): a command with the chaining bit set is a
+   * segment; its data is kept and it answers 9000. The next command without the bit and with the
+   * same header closes the chain and carries Le. A command with another header abandons the chain
+   * and is processed on its own, as the reference does (inventory, 11.2 test_apdu). Returns the
+   * whole command once complete, or null for a segment.
+   */
+  private CommandApdu joinChain(CommandApdu command) {
+    boolean segment = isChained(command);
+    int cla = segment ? command.cla() & ~CLA_COMMAND_CHAINING : command.cla();
+    CommandApdu plain = segment ? command.withCla(cla) : command;
+    if (chain != null && !chain.sameHeader(plain)) {
+      log.debug("command chain abandoned by INS {}", String.format("%02X", plain.ins()));
+      chain = null;
+    }
+    if (chain == null && !segment) {
+      return plain;
+    }
+    if (chain == null) {
+      chain = new Chain(plain);
+    }
+    if (!chain.append(plain.data())) {
+      chain = null;
+      throw new StatusException(StatusWords.SW_WRONG_LENGTH);
+    }
+    if (segment) {
+      return null;
+    }
+    CommandApdu whole = chain.complete(plain.ne(), plain.extended());
+    chain = null;
+    return whole;
+  }
+
+  /**
+   * Sends at most Ne bytes of {@code response} (Ne = 0 counts as the largest of its form, as a host
+   * that sent no Le still takes data) and at most {@link #MAX_RESPONSE_CHUNK}, keeping the rest for
+   * GET RESPONSE: ISO/IEC 7816-4:2005, 5.1.3, SW 61XX. XX is the number of bytes still available,
+   * FF when 255 or more remain, as the reference answers (inventory, 1.8).
+   */
+  private ResponseApdu firstChunk(CommandApdu command, ResponseApdu response) {
+    byte[] data = response.data();
+    if (data.length == 0) {
+      return response;
+    }
+    pending = new Pending(data, response.sw());
+    return nextChunkOf(command.ne() != 0 ? command.ne() : maxNe(command));
+  }
+
+  private ResponseApdu nextChunk(CommandApdu command) {
+    if (pending == null) {
+      // Nothing is waiting: the applet's own "send remaining" goes to the applet as any command.
+      if (command.ins() == INS_GET_RESPONSE) {
+        throw new StatusException(StatusWords.SW_CONDITIONS_OF_USE_NOT_SATISFIED);
+      }
+      return firstChunk(command, selected.process(command));
+    }
+    if (command.p1() != 0 || command.p2() != 0 || command.nc() != 0) {
+      pending = null;
+      throw new StatusException(StatusWords.SW_INCORRECT_P1P2);
+    }
+    return nextChunkOf(command.ne() != 0 ? command.ne() : maxNe(command));
+  }
+
+  private ResponseApdu nextChunkOf(int ne) {
+    Pending p = pending;
+    int length = Math.min(Math.min(ne, MAX_RESPONSE_CHUNK), p.data.length - p.offset);
+    byte[] chunk = Arrays.copyOfRange(p.data, p.offset, p.offset + length);
+    p.offset += length;
+    int remaining = p.data.length - p.offset;
+    if (remaining == 0) {
+      pending = null;
+      return new ResponseApdu(chunk, p.sw);
+    }
+    return new ResponseApdu(chunk, StatusWords.SW_BYTES_REMAINING_00 | Math.min(remaining, 0xFF));
+  }
+
+  private static int maxNe(CommandApdu command) {
+    return command.extended() ? CommandApdu.EXTENDED_MAX_NE : CommandApdu.SHORT_MAX_NE;
+  }
+
+  /**
+   * GET RESPONSE (ISO/IEC 7816-4:2005, 7.6.1: INS C0) in any class the applets use, or the selected
+   * applet's own "send remaining" instruction (YKOATH A5), without chaining.
+   */
+  private boolean isContinuation(CommandApdu command) {
+    if (isChained(command)) {
+      return false;
+    }
+    if (command.ins() == INS_GET_RESPONSE) {
+      return true;
+    }
+    return selected != null
+        && selected.sendRemainingIns().isPresent()
+        && selected.sendRemainingIns().getAsInt() == command.ins();
+  }
+
+  private void discardChainAndPending() {
+    chain = null;
+    pending = null;
   }
 
   private ResponseApdu select(CommandApdu command) {
@@ -209,6 +366,7 @@ public final class CardOs {
 
   private void resetSessions() {
     selected = null;
+    discardChainAndPending();
     for (Applet applet : applets) {
       try {
         applet.deselect();
@@ -272,5 +430,51 @@ public final class CardOs {
 
   private static String header(byte[] raw) {
     return Hex.spaced(Arrays.copyOf(raw, Math.min(raw.length, 4)));
+  }
+
+  /** The segments of a command chain received so far and the header they share. */
+  private static final class Chain {
+    private final CommandApdu first;
+    private final ByteArrayOutputStream data = new ByteArrayOutputStream();
+
+    Chain(CommandApdu first) {
+      this.first = first;
+    }
+
+    boolean sameHeader(CommandApdu next) {
+      return next.cla() == first.cla()
+          && next.ins() == first.ins()
+          && next.p1() == first.p1()
+          && next.p2() == first.p2();
+    }
+
+    /** Adds a segment's data; false when the chain would overflow the buffer. */
+    boolean append(byte[] segment) {
+      if (data.size() + segment.length > BUFFER_SIZE) {
+        return false;
+      }
+      data.writeBytes(segment);
+      return true;
+    }
+
+    CommandApdu complete(int ne, boolean extended) {
+      byte[] joined = data.toByteArray();
+      boolean needsExtended =
+          extended || joined.length > CommandApdu.SHORT_MAX_NC || ne > CommandApdu.SHORT_MAX_NE;
+      return new CommandApdu(
+          first.cla(), first.ins(), first.p1(), first.p2(), joined, ne, needsExtended);
+    }
+  }
+
+  /** The rest of a long response and its final status word. */
+  private static final class Pending {
+    private final byte[] data;
+    private final int sw;
+    private int offset;
+
+    Pending(byte[] data, int sw) {
+      this.data = data;
+      this.sw = sw;
+    }
   }
 }

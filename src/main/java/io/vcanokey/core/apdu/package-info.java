@@ -22,9 +22,15 @@
  *   <li>Selection matches the reference key (canokey-core inventory, 1.8): prefix match on the AID,
  *       6A82 for an unknown AID with the current applet kept, deselect of the old applet when
  *       another one is selected, and all sessions reset at power on and off.
- *   <li>Not yet: command chaining (a chained segment answers 6884) and response chaining with 61XX
- *       / GET RESPONSE (responses go out whole). Both belong in {@code CardOs} between decoding and
- *       dispatch, and after the applet's answer.
+ *   <li>The class byte is checked before anything else: CLA FF and the reserved 001x xxxx answer
+ *       6E00, secure messaging 6882, logical channels other than the basic one 6881; proprietary
+ *       classes reach the applet.
+ *   <li>Command chaining (CLA bit 10) joins segments with one header up to {@code
+ *       CardOs.BUFFER_SIZE} bytes (6700 beyond); each segment answers 9000; another header abandons
+ *       the chain. A single APDU with more data than the buffer also answers 6700.
+ *   <li>Responses longer than Ne (or, without Le, than 256 or 65536 bytes) or than {@code
+ *       CardOs.MAX_RESPONSE_CHUNK} go out in pieces: 61XX, then GET RESPONSE (C0) or the applet's
+ *       own instruction such as YKOATH's SEND REMAINING (A5). Any other command drops the rest.
  *   <li>Logging: DEBUG one line per APDU (applet, header, lengths, SW); TRACE the raw APDUs, with
  *       the data field of VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER and of commands an
  *       applet flags with {@link io.vcanokey.core.apdu.Applet#carriesSecret} withheld.

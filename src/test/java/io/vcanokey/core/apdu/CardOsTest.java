@@ -209,34 +209,238 @@ class CardOsTest {
 
   @Test
   @DisplayName(
-      "ISO 7816-4:2005 5.1.1.1 / table 6: chained CLA 10 answers 6884 until chaining exists")
-  void transmit_chainedCommand_commandChainingNotSupported() {
+      "ISO 7816-4:2005 5.1.1.1: chain segments answer 9000; the last carries the whole data")
+  void transmit_commandChain_appletSeesOneCommand() {
     send("00 A4 04 00 05 A0 00 00 03 08");
 
-    ResponseApdu response = send("10 01 00 00 02 AA BB");
+    assertThat(send("10 01 00 00 02 AA BB").encode()).isEqualTo(Hex.decode("90 00"));
+    assertThat(send("10 01 00 00 01 CC").encode()).isEqualTo(Hex.decode("90 00"));
+    ResponseApdu last = send("00 01 00 00 01 DD 00");
 
-    assertThat(response.encode()).isEqualTo(Hex.decode("68 84"));
+    assertThat(last.encode()).isEqualTo(Hex.decode("AA BB CC DD 90 00"));
+    assertThat(piv.processed).hasSize(1);
+    assertThat(piv.processed.get(0).cla()).isZero();
+    assertThat(piv.processed.get(0).data()).isEqualTo(Hex.decode("AA BB CC DD"));
+  }
+
+  @Test
+  @DisplayName("inventory 11.2 test_apdu: a command with another header abandons the chain")
+  void transmit_chainBrokenByOtherHeader_newCommandAloneAndChainDropped() {
+    send("00 A4 04 00 05 A0 00 00 03 08");
+    send("10 01 00 00 02 AA BB");
+
+    ResponseApdu other = send("00 01 00 01 01 EE");
+    ResponseApdu afterwards = send("00 01 00 00 01 DD");
+
+    assertThat(other.encode()).isEqualTo(Hex.decode("EE 90 00"));
+    assertThat(afterwards.encode()).isEqualTo(Hex.decode("DD 90 00"));
+  }
+
+  @Test
+  @DisplayName("ISO 7816-4:2005 5.1.1.1: a chain may fill the buffer exactly")
+  void transmit_chainOfBufferSize_accepted() {
+    send("00 A4 04 00 05 A0 00 00 03 08");
+    byte[] segment = new byte[256];
+    int segments = CardOs.BUFFER_SIZE / segment.length;
+    for (int i = 0; i < segments - 1; i++) {
+      assertThat(card.transmit(CommandApdu.of(0x10, 0x01, 0, 0, segment, 0).encode()))
+          .isEqualTo(Hex.decode("90 00"));
+    }
+
+    byte[] last = card.transmit(CommandApdu.of(0x00, 0x01, 0, 0, segment, 65536).encode());
+
+    assertThat(ResponseApdu.decode(last).sw()).isEqualTo(0x61FF);
+    assertThat(piv.processed.get(0).nc()).isEqualTo(CardOs.BUFFER_SIZE);
+  }
+
+  @Test
+  @DisplayName("a chain longer than the APDU buffer answers 6700 and reaches no applet")
+  void transmit_chainOverflowsBuffer_wrongLengthAndDropped() {
+    send("00 A4 04 00 05 A0 00 00 03 08");
+    byte[] segment = new byte[255];
+    int sw = 0;
+    for (int i = 0; i * segment.length <= CardOs.BUFFER_SIZE; i++) {
+      sw =
+          ResponseApdu.decode(card.transmit(CommandApdu.of(0x10, 0x01, 0, 0, segment).encode()))
+              .sw();
+    }
+
+    assertThat(sw).isEqualTo(StatusWords.SW_WRONG_LENGTH);
+    assertThat(piv.processed).isEmpty();
+    assertThat(send("00 01 00 00 01 DD").encode()).isEqualTo(Hex.decode("DD 90 00"));
+  }
+
+  @Test
+  @DisplayName("a single extended APDU larger than the APDU buffer answers 6700")
+  void transmit_extendedApduOverBuffer_wrongLength() {
+    send("00 A4 04 00 05 A0 00 00 03 08");
+    byte[] data = new byte[CardOs.BUFFER_SIZE + 1];
+
+    byte[] response = card.transmit(CommandApdu.of(0x00, 0x01, 0, 0, data).encode());
+
+    assertThat(response).isEqualTo(Hex.decode("67 00"));
     assertThat(piv.processed).isEmpty();
   }
 
   @Test
-  @DisplayName("ISO 7816-4:2005 5.1.1: CLA FF is invalid, not chained; the applet decides")
-  void transmit_claFF_passedToApplet() {
+  @DisplayName("ISO 7816-4:2005 5.1.1: CLA FF is invalid: 6E00, no applet sees it")
+  void transmit_claFF_claNotSupported() {
     send("00 A4 04 00 05 A0 00 00 03 08");
 
-    send("FF EE FF EE");
+    assertThat(send("FF EE FF EE").encode()).isEqualTo(Hex.decode("6E 00"));
+    assertThat(piv.processed).isEmpty();
+  }
 
+  @Test
+  @DisplayName("ISO 7816-4:2005 5.1.1: classes 001x xxxx are reserved: 6E00")
+  void transmit_reservedCla_claNotSupported() {
+    send("00 A4 04 00 05 A0 00 00 03 08");
+
+    assertThat(send("20 01 00 00").encode()).isEqualTo(Hex.decode("6E 00"));
+    assertThat(send("3F 01 00 00").encode()).isEqualTo(Hex.decode("6E 00"));
+    assertThat(piv.processed).isEmpty();
+  }
+
+  @Test
+  @DisplayName("ISO 7816-4:2005 table 6: a logical channel other than 0 answers 6881")
+  void transmit_logicalChannel_logicalChannelNotSupported() {
+    send("00 A4 04 00 05 A0 00 00 03 08");
+
+    assertThat(send("01 01 00 00").encode()).isEqualTo(Hex.decode("68 81"));
+    assertThat(send("40 01 00 00").encode()).isEqualTo(Hex.decode("68 81"));
+    assertThat(piv.processed).isEmpty();
+  }
+
+  @Test
+  @DisplayName("ISO 7816-4:2005 table 6: a secure-messaging class answers 6882")
+  void transmit_secureMessagingCla_secureMessagingNotSupported() {
+    send("00 A4 04 00 05 A0 00 00 03 08");
+
+    assertThat(send("0C 01 00 00").encode()).isEqualTo(Hex.decode("68 82"));
+    assertThat(piv.processed).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a proprietary class (b8 = 1) reaches the applet, which decides")
+  void transmit_proprietaryCla_passedToApplet() {
+    send("00 A4 04 00 05 A0 00 00 03 08");
+
+    assertThat(send("80 01 00 00 01 42").encode()).isEqualTo(Hex.decode("42 90 00"));
+  }
+
+  @Test
+  @DisplayName("ISO 7816-4:2005 5.1.3: a response longer than Ne goes in Ne pieces with 61XX")
+  void transmit_responseLongerThanNe_61xxThenGetResponse() {
+    send("00 A4 04 00 05 A0 00 00 03 08");
+
+    ResponseApdu first = send("00 02 01 2C 10"); // 300 bytes, Ne 16
+    ResponseApdu second = send("00 C0 00 00 00"); // Ne 256
+    ResponseApdu third = send("00 C0 00 00 00");
+
+    assertThat(first.length()).isEqualTo(16);
+    assertThat(first.sw()).isEqualTo(0x61FF); // 284 remain: more than SW2 can say
+    assertThat(second.length()).isEqualTo(256);
+    assertThat(second.sw()).isEqualTo(0x611C); // 28 remain
+    assertThat(third.length()).isEqualTo(28);
+    assertThat(third.sw()).isEqualTo(StatusWords.SW_NO_ERROR);
     assertThat(piv.processed).hasSize(1);
   }
 
   @Test
-  void transmit_responseLongerThanNe_goesOutWhole() {
+  @DisplayName("ISO 7816-4:2005 5.1: short Le 00 means 256 bytes")
+  void transmit_shortLe00_256Bytes() {
     send("00 A4 04 00 05 A0 00 00 03 08");
 
-    ResponseApdu response = send("00 02 01 2C 10");
+    ResponseApdu response = send("00 02 01 2C 00");
 
-    assertThat(response.length()).isEqualTo(300);
+    assertThat(response.length()).isEqualTo(256);
+    assertThat(response.sw()).isEqualTo(0x612C);
+  }
+
+  @Test
+  @DisplayName("ISO 7816-4:2005 5.1: extended Le 0000 means 65536, capped by the 1340-byte buffer")
+  void transmit_extendedLe0000_upToBufferChunk() {
+    send("00 A4 04 00 05 A0 00 00 03 08");
+
+    ResponseApdu small = send("00 02 01 2C 00 00 00");
+    ResponseApdu large = send("00 02 07 D0 00 00 00"); // 2000 bytes
+    ResponseApdu rest = send("00 C0 00 00 00 00 00");
+
+    assertThat(small.length()).isEqualTo(300);
+    assertThat(small.sw()).isEqualTo(StatusWords.SW_NO_ERROR);
+    assertThat(large.length()).isEqualTo(CardOs.MAX_RESPONSE_CHUNK);
+    assertThat(large.sw()).isEqualTo(0x61FF);
+    assertThat(rest.length()).isEqualTo(2000 - CardOs.MAX_RESPONSE_CHUNK);
+    assertThat(rest.sw()).isEqualTo(StatusWords.SW_NO_ERROR);
+  }
+
+  @Test
+  @DisplayName("a case 3 command with no Le still gets up to 256 bytes, then 61XX")
+  void transmit_noLe_upTo256() {
+    send("00 A4 04 00 05 A0 00 00 03 08");
+    byte[] data = new byte[255];
+
+    ResponseApdu response =
+        ResponseApdu.decode(card.transmit(CommandApdu.of(0, 1, 0, 0, data).encode()));
+
+    assertThat(response.length()).isEqualTo(255);
     assertThat(response.sw()).isEqualTo(StatusWords.SW_NO_ERROR);
+  }
+
+  @Test
+  @DisplayName("GET RESPONSE with nothing pending answers 6985")
+  void transmit_getResponseNothingPending_conditionsNotSatisfied() {
+    send("00 A4 04 00 05 A0 00 00 03 08");
+
+    assertThat(send("00 C0 00 00 00").encode()).isEqualTo(Hex.decode("69 85"));
+  }
+
+  @Test
+  @DisplayName("another command drops the rest of a long response")
+  void transmit_otherCommandAfter61xx_restDropped() {
+    send("00 A4 04 00 05 A0 00 00 03 08");
+    send("00 02 01 2C 10");
+
+    assertThat(send("00 01 00 00 01 AB").encode()).isEqualTo(Hex.decode("AB 90 00"));
+    assertThat(send("00 C0 00 00 00").encode()).isEqualTo(Hex.decode("69 85"));
+  }
+
+  @Test
+  @DisplayName("GET RESPONSE with P1-P2 other than 0000 answers 6A86")
+  void transmit_getResponseWrongP1P2_incorrectP1P2() {
+    send("00 A4 04 00 05 A0 00 00 03 08");
+    send("00 02 01 2C 10");
+
+    assertThat(send("00 C0 00 01 00").encode()).isEqualTo(Hex.decode("6A 86"));
+  }
+
+  @Test
+  @DisplayName("the applet's own send-remaining instruction (YKOATH A5) continues a 61XX")
+  void transmit_appletSendRemainingIns_continues() {
+    TestApplet oath = new TestApplet("oath", Hex.decode("A0 00 00 05 27 21 01"));
+    oath.sendRemainingIns = 0xA5;
+    CardOs withOath = new CardOs(List.of(oath));
+    withOath.transmit(Hex.decode("00 A4 04 00 07 A0 00 00 05 27 21 01"));
+
+    ResponseApdu first = ResponseApdu.decode(withOath.transmit(Hex.decode("00 02 01 2C")));
+    ResponseApdu rest = ResponseApdu.decode(withOath.transmit(Hex.decode("00 A5 00 00")));
+
+    assertThat(first.length()).isEqualTo(256);
+    assertThat(first.sw()).isEqualTo(0x612C);
+    assertThat(rest.length()).isEqualTo(44);
+    assertThat(rest.sw()).isEqualTo(StatusWords.SW_NO_ERROR);
+  }
+
+  @Test
+  @DisplayName("power off drops a pending response and a half-received chain")
+  void powerOff_pendingResponseAndChain_dropped() {
+    send("00 A4 04 00 05 A0 00 00 03 08");
+    send("00 02 01 2C 10");
+    card.powerOff();
+    card.powerOn();
+    send("00 A4 04 00 05 A0 00 00 03 08");
+
+    assertThat(send("00 C0 00 00 00").encode()).isEqualTo(Hex.decode("69 85"));
   }
 
   @Test

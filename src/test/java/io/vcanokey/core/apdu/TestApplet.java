@@ -3,6 +3,7 @@ package io.vcanokey.core.apdu;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * A small applet for card OS and CCID tests. INS 01 echoes the data field; INS 02 answers P1P2
@@ -23,6 +24,7 @@ public final class TestApplet implements Applet {
   public final List<CommandApdu> processed = new ArrayList<>();
   public int deselects;
   public int refuseSelectSw;
+  public int sendRemainingIns = -1;
 
   public TestApplet(String name, byte[] aid) {
     this.name = name;
@@ -60,6 +62,11 @@ public final class TestApplet implements Applet {
       default:
         throw new StatusException(StatusWords.SW_INS_NOT_SUPPORTED);
     }
+  }
+
+  @Override
+  public OptionalInt sendRemainingIns() {
+    return sendRemainingIns < 0 ? OptionalInt.empty() : OptionalInt.of(sendRemainingIns);
   }
 
   @Override

@@ -58,7 +58,7 @@ public final class TerminalPresence implements UserPresence {
       answer = null;
     }
     boolean granted = answer != null && (answer.isBlank() || answer.strip().startsWith("y"));
-    String outcome = answer == null ? "timed out" : granted ? "touched" : "refused";
+    String outcome = answer == null ? "timed out" : granted ? "granted" : "refused";
     prompts.printf("Touch %s.%n", outcome);
     prompts.flush();
     log.debug("user presence for {}: {}", purpose, outcome);

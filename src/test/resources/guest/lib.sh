@@ -71,3 +71,25 @@ pcsc_report() {
   kill "$pcscd_pid"
   wait "$pcscd_pid" 2>/dev/null
 }
+
+# pcscd_up N: starts the guest's pcscd in the background (pid in $pcscd_pid, debug log in
+# out/pcscd.log) and waits until it lists N CanoKey readers. Stop it with pcscd_down.
+pcscd_up() {
+  want=${1:-1}
+  mkdir -p /run/pcscd
+  pcscd --foreground --debug > out/pcscd.log 2>&1 &
+  pcscd_pid=$!
+  i=0
+  while [ "$i" -lt 100 ]; do
+    opensc-tool -l > out/opensc-l.txt 2>&1
+    [ "$(grep -ci canokey out/opensc-l.txt)" -ge "$want" ] && break
+    sleep 0.2
+    i=$((i + 1))
+  done
+  echo "GUEST: pcscd lists $(grep -ci canokey out/opensc-l.txt) CanoKey readers"
+}
+
+pcscd_down() {
+  kill "$pcscd_pid"
+  wait "$pcscd_pid" 2>/dev/null
+}

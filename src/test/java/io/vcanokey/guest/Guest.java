@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 final class Guest {
 
   /** Helpers copied into every run directory, usable from the script as ./NAME. */
-  static final List<String> HELPERS = List.of("lib.sh", "ctaphid_check.py", "fido2_info.py");
+  static final List<String> HELPERS =
+      List.of("lib.sh", "ctaphid_check.py", "fido2_info.py", OathYkmanScenario.SCRIPT);
 
   private final String label;
   private UsbController controller = UsbController.XHCI;

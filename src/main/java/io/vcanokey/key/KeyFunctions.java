@@ -2,6 +2,7 @@ package io.vcanokey.key;
 
 import io.vcanokey.applet.AppletContext;
 import io.vcanokey.applet.fido.FidoHandler;
+import io.vcanokey.applet.oath.OathApplet;
 import io.vcanokey.core.apdu.CardOs;
 import io.vcanokey.platform.Scheduler;
 import io.vcanokey.usb.CanoKeyDescriptors;
@@ -38,6 +39,6 @@ final class KeyFunctions {
    * The smart-card applets register here.
    */
   static CardOs newCard(AppletContext context) {
-    return new CardOs(List.of());
+    return new CardOs(List.of(new OathApplet(context)));
   }
 }

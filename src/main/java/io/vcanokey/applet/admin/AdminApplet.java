@@ -241,8 +241,7 @@ public final class AdminApplet implements Applet {
             state
                 .get(RECORD_SERIAL_NUMBER)
                 .filter(v -> v.length == SERIAL_NUMBER_LENGTH)
-                .orElseThrow(
-                    () -> new StatusException(StatusWords.SW_REFERENCED_DATA_NOT_FOUND));
+                .orElseThrow(() -> new StatusException(StatusWords.SW_REFERENCED_DATA_NOT_FOUND));
         return ResponseApdu.success(serial);
       }
       // The virtual key has no vendor hardware serial: one 00 byte, as the reference's virt build.
@@ -288,10 +287,7 @@ public final class AdminApplet implements Applet {
   private ResponseApdu readConfig() {
     DeviceConfig config = DeviceConfig.read(state);
     boolean ndefReadOnly =
-        state
-            .get(NdefApplet.RECORD_READ_ONLY)
-            .map(v -> v.length == 1 && v[0] == 1)
-            .orElse(false);
+        state.get(NdefApplet.RECORD_READ_ONLY).map(v -> v.length == 1 && v[0] == 1).orElse(false);
     return ResponseApdu.success(
         new byte[] {
           flag(config.ledOn()),

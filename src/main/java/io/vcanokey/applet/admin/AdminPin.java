@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin PIN and its retry counter (canokey-core inventory, section 8: default "123456", 6 to
- * 64 bytes, 3 retries), kept in the state file and checked the way ISO/IEC 7816-4:2005, 7.5.6
- * (VERIFY) describes, with the counter made durable before the comparison.
+ * The admin PIN and its retry counter (canokey-core inventory, section 8: default "123456", 6 to 64
+ * bytes, 3 retries), kept in the state file and checked the way ISO/IEC 7816-4:2005, 7.5.6 (VERIFY)
+ * describes, with the counter made durable before the comparison.
  *
  * <p>Records: {@value #RECORD_PIN} holds the PIN bytes, {@value #RECORD_RETRIES} one byte with the
  * tries left (the format the key's provisioning writes). A missing PIN record means the default

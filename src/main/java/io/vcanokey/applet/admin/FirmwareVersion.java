@@ -14,7 +14,8 @@ final class FirmwareVersion {
 
   static final String DEVELOPMENT = "0.0.0-development";
 
-  private static final String POM_PROPERTIES = "/META-INF/maven/io.vcanokey/vcanokey/pom.properties";
+  private static final String POM_PROPERTIES =
+      "/META-INF/maven/io.vcanokey/vcanokey/pom.properties";
 
   private static final String VERSION = find();
 

@@ -1,7 +1,7 @@
 /**
  * CanoKey's admin applet (AID F0 00 00 00 00; canokey-core inventory, section 8): the admin PIN,
- * serial number and version, device settings, the NDEF read-only switch, per-applet resets,
- * factory reset and storage usage.
+ * serial number and version, device settings, the NDEF read-only switch, per-applet resets, factory
+ * reset and storage usage.
  *
  * <p>May depend on {@code io.vcanokey.core}, {@code io.vcanokey.storage}, {@code
  * io.vcanokey.platform} and the other applets' record names ({@code io.vcanokey.applet.ndef}).
@@ -25,23 +25,23 @@
  *
  * <ul>
  *   <li>VERIFY writes the decremented retry counter durably before it compares the PIN, and writes
- *       3 back only after a correct PIN. If a write fails the answer is 6581 (memory failure) for
- *       a right and a wrong PIN alike, and the session stays unverified.
+ *       3 back only after a correct PIN. If a write fails the answer is 6581 (memory failure) for a
+ *       right and a wrong PIN alike, and the session stays unverified.
  *   <li>PINs are compared through their SHA-256 digests with {@code MessageDigest.isEqual}, so the
  *       time taken depends on neither content nor length.
- *   <li>Per-applet resets need the verified PIN and a touch from the user-presence service;
- *       FACTORY RESET needs the PIN blocked and a touch. A refused touch answers 6985.
+ *   <li>Per-applet resets need the verified PIN and a touch from the user-presence service; FACTORY
+ *       RESET needs the PIN blocked and a touch. A refused touch answers 6985.
  * </ul>
  *
  * <h2>Decisions where we differ from the reference key</h2>
  *
  * <ul>
- *   <li>Not implemented, answered as unknown instructions (6982 before VERIFY, 6D00 after): 01
- *       and 02 (FIDO attestation key and certificate: each key makes its own at first use), 11 and
- *       12 (SM2 settings: no SM2), 43 and 44 (Pass settings: no keyboard interface) and 14 (NFC
+ *   <li>Not implemented, answered as unknown instructions (6982 before VERIFY, 6D00 after): 01 and
+ *       02 (FIDO attestation key and certificate: each key makes its own at first use), 11 and 12
+ *       (SM2 settings: no SM2), 43 and 44 (Pass settings: no keyboard interface) and 14 (NFC
  *       enable: no NFC; the reference's virtual build accepts it and does nothing).
- *   <li>The reference's CTAP reset through INS 09 needs no touch; ours, like every reset here,
- *       asks the user-presence service, as the key's design requires for resets.
+ *   <li>The reference's CTAP reset through INS 09 needs no touch; ours, like every reset here, asks
+ *       the user-presence service, as the key's design requires for resets.
  *   <li>The reference's factory reset runs a 5-round touch test (skipped in its QEMU build); ours
  *       asks the user-presence service once.
  *   <li>FACTORY RESET with data other than "RESET" answers 6A80 (wrong data).

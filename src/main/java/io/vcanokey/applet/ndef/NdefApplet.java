@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * (ISO/IEC 7816-4:2005, 7.2.3 and 7.2.5), with the reference key's sizes, default content and
  * status words (canokey-core inventory, section 7).
  *
- * <p>Session state is the selected file only; the file content and the read-only flag are read
- * from the state file on every command. See the package documentation for the records and for
- * the decisions on out-of-range offsets.
+ * <p>Session state is the selected file only; the file content and the read-only flag are read from
+ * the state file on every command. See the package documentation for the records and for the
+ * decisions on out-of-range offsets.
  */
 public final class NdefApplet implements Applet {
 
@@ -193,7 +193,8 @@ public final class NdefApplet implements Applet {
     // (ISO/IEC 7816-4:2005, 7.2.3); any other Le must fit inside the file (inventory 7).
     int ne = command.ne();
     boolean toEnd =
-        ne == CommandApdu.EXTENDED_MAX_NE || (!command.extended() && ne == CommandApdu.SHORT_MAX_NE);
+        ne == CommandApdu.EXTENDED_MAX_NE
+            || (!command.extended() && ne == CommandApdu.SHORT_MAX_NE);
     int length;
     if (toEnd) {
       length = Math.min(ne, file.length - offset);

@@ -49,12 +49,14 @@ class NdefAppletTest {
           + " 00" // read access granted (5.1.2.1)
           + " 00"; // write access granted
 
-  private static final String CC_READ_ONLY = CC_READ_WRITE.substring(0, CC_READ_WRITE.length() - 2)
-      + "FF"; // no write access (T4T 2.0, 5.1.2.1 and 5.3.3)
+  private static final String CC_READ_ONLY =
+      CC_READ_WRITE.substring(0, CC_READ_WRITE.length() - 2)
+          + "FF"; // no write access (T4T 2.0, 5.1.2.1 and 5.3.3)
 
   /** Inventory 7: NLEN 0011, then a short well-known URI record, prefix 04 "https://". */
   private static final byte[] DEFAULT_MESSAGE =
-      concat(Hex.decode("00 11 D1 01 0D 55 04"), "canokeys.org".getBytes(StandardCharsets.US_ASCII));
+      concat(
+          Hex.decode("00 11 D1 01 0D 55 04"), "canokeys.org".getBytes(StandardCharsets.US_ASCII));
 
   @TempDir Path dir;
 

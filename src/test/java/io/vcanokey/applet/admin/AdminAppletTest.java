@@ -246,6 +246,20 @@ class AdminAppletTest {
   }
 
   @Test
+  @DisplayName(
+      "issue 3: even with all 3 tries left, a correct PIN is answered only after a durable write"
+          + " of the decremented counter, so a failing write answers 6581")
+  void verify_fullCounterWriteFails_memoryFailure() throws Exception {
+    Path temp = blockWrites();
+
+    assertSw(VERIFY_DEFAULT, StatusWords.SW_MEMORY_FAILURE);
+
+    unblock(temp);
+    assertThat(retriesOnDisk()).isEqualTo(3);
+    assertSw("00 42 00 00", StatusWords.SW_SECURITY_STATUS_NOT_SATISFIED);
+  }
+
+  @Test
   @DisplayName("with the PIN blocked, a failed write still answers 6983 (nothing to write)")
   void verify_blockedAndWriteFails_blocked() throws Exception {
     for (int i = 0; i < 3; i++) {
@@ -584,7 +598,8 @@ class AdminAppletTest {
         .isEqualTo(before.get(Provisioning.ATTESTATION_KEY));
     assertThat(after.get(Provisioning.KEY_HANDLE_KEY))
         .isNotEqualTo(before.get(Provisioning.KEY_HANDLE_KEY));
-    assertThat(after.get(Provisioning.ADMIN_PIN)).isEqualTo("123456".getBytes());
+    assertThat(after.get(Provisioning.ADMIN_PIN))
+        .isEqualTo("123456".getBytes(StandardCharsets.US_ASCII));
     assertThat(after.get(Provisioning.ADMIN_PIN_RETRIES)).containsExactly(3);
     assertThatCode(() -> Provisioning.check(state)).doesNotThrowAnyException();
     assertThat(presence.asked).containsExactly("factory reset");

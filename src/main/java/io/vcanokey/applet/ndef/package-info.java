@@ -38,6 +38,8 @@
  *   <li>SELECT by file identifier takes P1 00 with P2 0C (T4T 2.0) or P2 00 (T4T 1.0 readers); no
  *       FCI is returned either way. Other P1-P2 answer 6A86, an identifier that is not two bytes
  *       6700, an unknown file 6A82 with the current file kept.
+ *   <li>The admin switch "NDEF enabled" is checked at SELECT, as on the reference key: a session
+ *       that selected the tag before it was switched off keeps using it until it selects again.
  *   <li>CLA must be 00 (T4T section 4.2: every command has CLA 00), else 6E00.
  * </ul>
  */

@@ -1,7 +1,10 @@
 package io.vcanokey.key;
 
 import io.vcanokey.applet.AppletContext;
+import io.vcanokey.applet.admin.AdminApplet;
+import io.vcanokey.applet.admin.DeviceConfig;
 import io.vcanokey.applet.fido.FidoHandler;
+import io.vcanokey.applet.ndef.NdefApplet;
 import io.vcanokey.applet.oath.OathApplet;
 import io.vcanokey.core.apdu.CardOs;
 import io.vcanokey.platform.Scheduler;
@@ -39,6 +42,10 @@ final class KeyFunctions {
    * The smart-card applets register here.
    */
   static CardOs newCard(AppletContext context) {
-    return new CardOs(List.of(new OathApplet(context)));
+    return new CardOs(
+        List.of(
+            new OathApplet(context),
+            new AdminApplet(context),
+            new NdefApplet(context, () -> DeviceConfig.read(context.state()).ndefEnabled())));
   }
 }

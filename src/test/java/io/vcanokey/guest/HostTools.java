@@ -14,18 +14,19 @@ import org.opentest4j.TestAbortedException;
  * Finds the host tools a guest test needs. A missing tool aborts (skips) the test on a developer
  * machine and fails it in CI ({@code CI=true}), as DESIGN.md "Testing with real clients" requires.
  * The guest runs the host's own root file system, so a tool found here is also the guest's tool.
+ * Public for the host integration tests in io.vcanokey.pcsc.
  */
-final class HostTools {
+public final class HostTools {
 
   private HostTools() {}
 
   /** True when the environment variable CI is "true". */
-  static boolean isCi() {
+  public static boolean isCi() {
     return "true".equalsIgnoreCase(System.getenv("CI"));
   }
 
   /** The executable named {@code command}, searched on PATH unless absolute. */
-  static Path requireCommand(String command, String debianPackage) {
+  public static Path requireCommand(String command, String debianPackage) {
     if (command.startsWith("/")) {
       return requireFile(Path.of(command), command + " (Debian package " + debianPackage + ")");
     }
@@ -40,7 +41,7 @@ final class HostTools {
   }
 
   /** {@code file} itself, if it exists. */
-  static Path requireFile(Path file, String what) {
+  public static Path requireFile(Path file, String what) {
     if (!Files.exists(file)) {
       throw missing(what + " not found at " + file);
     }
@@ -48,7 +49,7 @@ final class HostTools {
   }
 
   /** The exception for a missing tool: a failure in CI, a skipped test elsewhere. */
-  static RuntimeException missing(String message) {
+  public static RuntimeException missing(String message) {
     return isCi()
         ? new IllegalStateException("required tool missing in CI: " + message)
         : new TestAbortedException("skipped, tool missing: " + message);
@@ -58,7 +59,7 @@ final class HostTools {
    * Runs a host command to completion and returns its standard output; standard error goes to
    * {@code stderrFile}. Fails if the command times out or exits with a non-zero status.
    */
-  static String run(List<String> command, Path stderrFile, Duration timeout) {
+  public static String run(List<String> command, Path stderrFile, Duration timeout) {
     try {
       Path stdout = Files.createTempFile("vck-out-", ".txt");
       try {

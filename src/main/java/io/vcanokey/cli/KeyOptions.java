@@ -3,6 +3,7 @@ package io.vcanokey.cli;
 import io.vcanokey.platform.TerminalPresence;
 import io.vcanokey.platform.TouchPolicy;
 import io.vcanokey.platform.UserPresence;
+import io.vcanokey.transport.vpcd.VpcdAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -50,9 +51,26 @@ final class KeyOptions {
   int touchTimeout = 15;
 
   @Option(
+      names = "--vpcd",
+      arity = "0..1",
+      paramLabel = "HOST:PORT",
+      fallbackValue = "127.0.0.1:35963",
+      description =
+          "Also be a smart card in pcscd's vsmartcard reader: connect to its vpcd port at"
+              + " HOST:PORT (127.0.0.1:35963, reader 'Virtual PCD 00 00', when given without a"
+              + " value) and reconnect every second while pcscd is away. With serve, --vpcd"
+              + " without --usbredir serves vpcd only.")
+  String vpcd;
+
+  @Option(
       names = "--debug",
       description = "Print the key's internal log (layer, command, status) on stderr.")
   boolean debug;
+
+  /** The vpcd reader {@code --vpcd} names, or null without {@code --vpcd}. */
+  VpcdAddress vpcdAddress() {
+    return vpcd == null ? null : VpcdAddress.parse(vpcd);
+  }
 
   /** The user-presence service {@code --touch} and {@code --touch-timeout} ask for. */
   UserPresence userPresence() {

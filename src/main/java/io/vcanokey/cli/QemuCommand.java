@@ -70,6 +70,10 @@ final class QemuCommand implements Callable<Integer> {
       command.add("socket,id=canokey0,path=" + socket);
       command.add("-device");
       command.add("usb-redir,chardev=canokey0,id=canokey0" + (bus == null ? "" : ",bus=" + bus));
+      if (running.vpcdAddress() != null) {
+        System.err.printf(
+            "canokey: key %s also %s%n", running.key().serialNumber(), running.describeVpcd());
+      }
       process = new ProcessBuilder(command).inheritIO().start();
 
       // On SIGINT or SIGTERM the JVM runs only its shutdown hooks, so they must stop QEMU and

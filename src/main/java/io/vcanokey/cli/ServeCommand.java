@@ -13,20 +13,26 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Run a key and wait for QEMU's usb-redir device to connect.",
+      "Run a key and wait for QEMU's usb-redir device to connect, or appear as a smart card in"
+          + " pcscd's vsmartcard reader (--vpcd), or both at once.",
       "Prints the QEMU options that attach the key to a guest."
     })
 final class ServeCommand implements Callable<Integer> {
 
   @Mixin KeyOptions key = new KeyOptions();
 
+  /** Where {@code serve} listens for usbredir when no transport option is given. */
+  static final String DEFAULT_USBREDIR = "tcp:127.0.0.1:7780";
+
   @Option(
       names = "--usbredir",
       paramLabel = "tcp:HOST:PORT|unix:PATH",
       description =
-          "Where to listen for QEMU's usb-redir chardev (default: ${DEFAULT-VALUE}). One guest"
-              + " at a time; QEMU may disconnect and reconnect.")
-  String usbredir = "tcp:127.0.0.1:7780";
+          "Where to listen for QEMU's usb-redir chardev (default: "
+              + DEFAULT_USBREDIR
+              + ", unless --vpcd alone is given). One guest at a time; QEMU may disconnect and"
+              + " reconnect.")
+  String usbredir;
 
   private static boolean isLoopback(UsbRedirAddress address) {
     InetSocketAddress socket = (InetSocketAddress) address.socketAddress();
@@ -43,12 +49,16 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    UsbRedirAddress address = UsbRedirAddress.parse(usbredir);
-    if (address.kind() == UsbRedirAddress.Kind.TCP && !isLoopback(address)) {
-      System.err.println(
-          "canokey: warning: listening on "
-              + address
-              + ", which is not a loopback address: anyone who can reach it can use this key");
+    // No transport option: usbredir on its default address. --vpcd alone: vpcd only.
+    UsbRedirAddress address = null;
+    if (usbredir != null || key.vpcd == null) {
+      address = UsbRedirAddress.parse(usbredir == null ? DEFAULT_USBREDIR : usbredir);
+      if (address.kind() == UsbRedirAddress.Kind.TCP && !isLoopback(address)) {
+        System.err.println(
+            "canokey: warning: listening on "
+                + address
+                + ", which is not a loopback address: anyone who can reach it can use this key");
+      }
     }
     RunningKey running = RunningKey.start(key, address);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -64,15 +74,21 @@ final class ServeCommand implements Callable<Integer> {
                   stopped.countDown();
                 }));
 
+    String keyName =
+        String.format(
+            "canokey: key %s (state %s)", running.key().serialNumber(), running.key().stateFile());
     UsbRedirAddress bound = running.address();
-    System.out.printf(
-        "canokey: key %s (state %s) listening for usbredir on %s%n",
-        running.key().serialNumber(), running.key().stateFile(), bound);
-    // reconnect=1: a QEMU started before the key, or left running while the key restarts, keeps
-    // trying every second instead of giving up on the key.
-    System.out.printf(
-        "QEMU options: -chardev %s -device usb-redir,chardev=canokey%n",
-        shellQuote(bound.qemuChardev("canokey") + ",reconnect=1"));
+    if (bound != null) {
+      System.out.printf("%s listening for usbredir on %s%n", keyName, bound);
+      // reconnect=1: a QEMU started before the key, or left running while the key restarts, keeps
+      // trying every second instead of giving up on the key.
+      System.out.printf(
+          "QEMU options: -chardev %s -device usb-redir,chardev=canokey%n",
+          shellQuote(bound.qemuChardev("canokey") + ",reconnect=1"));
+    }
+    if (running.vpcdAddress() != null) {
+      System.out.printf("%s %s%n", keyName, running.describeVpcd());
+    }
     System.out.flush();
     stopped.await();
     return 0;

@@ -3,8 +3,12 @@ package io.vcanokey.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +83,94 @@ class ServeCommandTest {
   }
 
   @Test
+  @DisplayName("serve --vpcd alone connects to the vpcd reader and does not listen for usbredir")
+  void serve_vpcdOnly_connectsAndNoUsbredir() throws Exception {
+    try (ServerSocket reader = loopbackListener()) {
+      Process process =
+          start(
+              List.of(
+                  "serve",
+                  "--file",
+                  dir.resolve("key.db").toString(),
+                  "--vpcd=127.0.0.1:" + reader.getLocalPort()));
+      try {
+        // serve prints its usbredir banner before the vpcd one, so it would be among these.
+        List<String> lines = linesUntil(process, "vpcd");
+        assertThat(lines).noneMatch(line -> line.contains("usbredir"));
+        assertThat(lines.get(lines.size() - 1))
+            .matches(
+                "canokey: key [0-9A-F]{8} \\(state .*key.db\\) connecting to pcscd's vpcd reader"
+                    + " at 127.0.0.1:"
+                    + reader.getLocalPort()
+                    + "; .*");
+        assertThat(atrThrough(reader)).isEqualTo("3BF71100008131FE6543616E6F6B657999");
+      } finally {
+        process.destroy();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("serve --usbredir and --vpcd together serve both, on the same key")
+  void serve_usbredirAndVpcd_both() throws Exception {
+    try (ServerSocket reader = loopbackListener()) {
+      Process process =
+          start(
+              List.of(
+                  "serve",
+                  "--file",
+                  dir.resolve("key.db").toString(),
+                  "--usbredir",
+                  "tcp:127.0.0.1:0",
+                  "--vpcd",
+                  "127.0.0.1:" + reader.getLocalPort()));
+      try {
+        String usbredir = awaitLine(process, "listening for usbredir");
+        String vpcd = awaitLine(process, "vpcd reader");
+        String serial = usbredir.substring("canokey: key ".length(), "canokey: key ".length() + 8);
+        assertThat(vpcd).startsWith("canokey: key " + serial + " ");
+        assertThat(atrThrough(reader)).isEqualTo("3BF71100008131FE6543616E6F6B657999");
+      } finally {
+        process.destroy();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void serve_badVpcdAddress_exitsWithMessage() throws Exception {
+    Process process =
+        start(List.of("serve", "--file", dir.resolve("k").toString(), "--vpcd=nohost"));
+
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isNotZero();
+    assertThat(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+        .contains("'nohost'")
+        .contains("HOST:PORT");
+  }
+
+  private static ServerSocket loopbackListener() throws IOException {
+    return new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+  }
+
+  /**
+   * Plays the vpcd reader for one exchange (vsmartcard api.txt: frame 00 01 04 asks for the ATR)
+   * and returns the card's answer in hex.
+   */
+  private static String atrThrough(ServerSocket reader) throws IOException {
+    reader.setSoTimeout(30_000);
+    try (Socket card = reader.accept()) {
+      card.setSoTimeout(10_000);
+      card.getOutputStream().write(new byte[] {0x00, 0x01, 0x04});
+      DataInputStream in = new DataInputStream(card.getInputStream());
+      byte[] atr = new byte[in.readUnsignedShort()];
+      in.readFully(atr);
+      return io.vcanokey.core.bytes.Hex.encode(atr);
+    }
+  }
+
+  @Test
   void shellQuote_quotesOnlyWhenNeeded() {
     assertThat(ServeCommand.shellQuote("socket,id=k,path=/tmp/a,,b/s,reconnect=1"))
         .isEqualTo("socket,id=k,path=/tmp/a,,b/s,reconnect=1");
@@ -111,11 +203,27 @@ class ServeCommandTest {
   }
 
   private static String awaitLine(Process process, String fragment) throws IOException {
+    List<String> lines = linesUntil(process, fragment);
+    return lines.get(lines.size() - 1);
+  }
+
+  /** Readers of the processes' standard output, one each, so no read-ahead line is lost. */
+  private static final java.util.Map<Process, BufferedReader> OUTPUTS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The lines {@code process} prints up to and including the first containing {@code fragment}. */
+  private static List<String> linesUntil(Process process, String fragment) throws IOException {
     BufferedReader out =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        OUTPUTS.computeIfAbsent(
+            process,
+            p ->
+                new BufferedReader(
+                    new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+    List<String> lines = new java.util.ArrayList<>();
     for (String line = out.readLine(); line != null; line = out.readLine()) {
+      lines.add(line);
       if (line.contains(fragment)) {
-        return line;
+        return lines;
       }
     }
     throw new AssertionError("process ended without printing '" + fragment + "'");

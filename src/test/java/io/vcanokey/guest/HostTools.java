@@ -14,6 +14,7 @@ import org.opentest4j.TestAbortedException;
  * Finds the host tools a guest test needs. A missing tool aborts (skips) the test on a developer
  * machine and fails it in CI ({@code CI=true}), as DESIGN.md "Testing with real clients" requires.
  * The guest runs the host's own root file system, so a tool found here is also the guest's tool.
+ * Public for the host integration tests in io.vcanokey.pcsc.
  */
 public final class HostTools {
 

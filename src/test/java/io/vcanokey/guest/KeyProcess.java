@@ -11,11 +11,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The key under test as a separate process, started from the shaded jar as {@code java -jar
- * vcanokey.jar serve --file F --usbredir unix:PATH [options]} (DESIGN.md, "Command line"). It is
- * ready once its unix socket exists; {@link #close()} stops it (SIGTERM, then SIGKILL after 10 s).
- * The process's output goes to {@code key.log} in its own directory under target/guest/runs.
+ * vcanokey.jar serve --file F --usbredir unix:PATH [options]} (DESIGN.md, "Command line"), or with
+ * {@code --vpcd=HOST:PORT} instead of {@code --usbredir} for the PC/SC tests. It is ready once its
+ * unix socket exists (vpcd only: once it printed its vpcd banner); {@link #close()} stops it
+ * (SIGTERM, then SIGKILL after 10 s). The process's output goes to {@code key.log} in its own
+ * directory under target/guest/runs. Public for the tests in io.vcanokey.pcsc.
  */
-final class KeyProcess implements AutoCloseable {
+public final class KeyProcess implements AutoCloseable {
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
@@ -36,14 +38,39 @@ final class KeyProcess implements AutoCloseable {
    * {@code serve} options such as "--pcap", FILE or "--trace", "canokey_*", and waits until it
    * listens.
    */
-  static KeyProcess start(String label, Path stateFile, String... serveOptions) {
+  public static KeyProcess start(String label, Path stateFile, String... serveOptions) {
     Path dir = GuestPaths.newRunDir("key-" + label);
     Path socket = shortSocketPath(label);
     List<String> command = new ArrayList<>(javaCommand());
     command.add("serve");
     command.addAll(List.of("--file", stateFile.toString(), "--usbredir", "unix:" + socket));
     command.addAll(List.of(serveOptions));
-    return launch(command, socket, dir);
+    return launch(command, socket, dir, () -> Files.exists(socket));
+  }
+
+  /**
+   * Starts a key on {@code stateFile} serving only pcscd's vpcd reader at {@code vpcd} (HOST:PORT),
+   * with extra {@code serve} options, and waits until it printed its vpcd banner. The key may not
+   * be in the reader yet: it connects in the background.
+   */
+  public static KeyProcess startVpcd(
+      String label, Path stateFile, String vpcd, String... serveOptions) {
+    Path dir = GuestPaths.newRunDir("key-" + label);
+    Path log = dir.resolve("key.log");
+    List<String> command = new ArrayList<>(javaCommand());
+    command.add("serve");
+    command.addAll(List.of("--file", stateFile.toString(), "--vpcd=" + vpcd));
+    command.addAll(List.of(serveOptions));
+    return launch(
+        command,
+        null,
+        dir,
+        () -> Files.exists(log) && Files.readString(log).contains("vpcd reader at " + vpcd));
+  }
+
+  /** A readiness check that may read files. */
+  private interface Ready {
+    boolean check() throws IOException;
   }
 
   /** {@code java -jar <vcanokey.jar>} with the JVM running this test. */
@@ -52,7 +79,7 @@ final class KeyProcess implements AutoCloseable {
     return List.of(java.toString(), "-jar", GuestPaths.jar().toString());
   }
 
-  private static KeyProcess launch(List<String> command, Path socket, Path dir) {
+  private static KeyProcess launch(List<String> command, Path socket, Path dir, Ready ready) {
     Path log = dir.resolve("key.log");
     try {
       Files.writeString(dir.resolve("command.txt"), String.join("\n", command) + "\n");
@@ -64,20 +91,18 @@ final class KeyProcess implements AutoCloseable {
               .redirectOutput(log.toFile())
               .start();
       long deadline = start + READY_TIMEOUT.toNanos();
-      while (!Files.exists(socket)) {
+      while (!ready.check()) {
         if (!process.isAlive()) {
           throw new IllegalStateException(
               "key exited with status "
                   + process.exitValue()
-                  + " before listening on "
-                  + socket
+                  + " before it was ready"
                   + "\n--- key.log ---\n"
                   + GuestResult.tail(Files.readString(log), 40));
         }
         if (System.nanoTime() > deadline) {
           process.destroyForcibly();
-          throw new IllegalStateException(
-              "key did not create " + socket + " within " + READY_TIMEOUT + "; see " + log);
+          throw new IllegalStateException("key not ready within " + READY_TIMEOUT + "; see " + log);
         }
         Thread.sleep(10);
       }
@@ -102,13 +127,13 @@ final class KeyProcess implements AutoCloseable {
     }
   }
 
-  /** The usbredir socket the key listens on. */
-  Path socket() {
+  /** The usbredir socket the key listens on (null for a vpcd-only key). */
+  public Path socket() {
     return socket;
   }
 
   /** The key's log (stdout and stderr). */
-  Path log() {
+  public Path log() {
     return log;
   }
 
@@ -117,17 +142,22 @@ final class KeyProcess implements AutoCloseable {
     return startup;
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
   /** The key's log so far. */
-  String logText() {
+  public String logText() {
     try {
       return Files.readString(log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The key's process id, e.g. to find its state-file lock holder in messages. */
+  public long pid() {
+    return process.pid();
   }
 
   @Override
@@ -141,6 +171,9 @@ final class KeyProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
+    }
+    if (socket == null) {
+      return;
     }
     try {
       Files.deleteIfExists(socket);

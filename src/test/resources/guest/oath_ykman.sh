@@ -2,7 +2,7 @@
 # oath_ykman.sh OUT READER: drives `ykman oath` through add, list, code, delete, password set,
 # unlock and remove, and reset, on the reader whose name contains READER. Used on the host over
 # vpcd and inside a guest over USB CCID. Each step NAME leaves its output in OUT/oath-NAME.out and
-# its exit status in OUT/oath-NAME.rc; codes are checked on the host against oathtool, with the
+# its exit status in OUT/oath-NAME.rc, its messages in OUT/oath-NAME.err; codes are checked on the host against oathtool, with the
 # time of each code step in OUT/oath-NAME.time as "start end" (Unix seconds).
 out=$1
 reader=$2
@@ -18,7 +18,7 @@ step() {
   name=$1
   shift
   start=$(date +%s)
-  ykman --reader "$reader" oath "$@" > "$out/oath-$name.out" 2>&1
+  ykman --reader "$reader" oath "$@" < /dev/null > "$out/oath-$name.out" 2> "$out/oath-$name.err"
   echo $? > "$out/oath-$name.rc"
   echo "$start $(date +%s)" > "$out/oath-$name.time"
 }

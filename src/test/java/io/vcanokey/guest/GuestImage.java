@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * vcanokey.guest.modules} (default /lib/modules/VERSION), {@code vcanokey.guest.busybox} (a
  * statically linked busybox; default /bin/busybox from Debian's busybox-static).
  */
-final class GuestImage {
+public final class GuestImage {
 
   /** Modules named in DESIGN.md; modules.dep adds what they need (virtio_ring, netfs, ...). */
   static final List<String> MODULES =
@@ -148,7 +148,7 @@ final class GuestImage {
     return Path.of("/lib/modules", version);
   }
 
-  static byte[] resource(String name) throws IOException {
+  public static byte[] resource(String name) throws IOException {
     try (InputStream in = GuestImage.class.getClassLoader().getResourceAsStream(name)) {
       if (in == null) {
         throw new IOException("missing test resource " + name);

@@ -50,14 +50,15 @@ public final class OathYkmanScenario {
     assertSucceeded("add-touch");
     assertThat(output("info")).contains("OATH version");
 
+    // ykman prints credential ids as stored: [period/][issuer:]name (YKOATH, yubikit oath.py).
     assertSucceeded("list");
     assertThat(lines("list"))
-        .containsExactlyInAnyOrder("mail", "counter", "Example:sha256", "sha512", "touched");
+        .containsExactlyInAnyOrder("mail", "counter", "60/Example:sha256", "sha512", "touched");
 
     assertSucceeded("code-all");
     assertThat(codeOf("code-all", "mail")).isIn(totp("code-all", SEED20, "sha1", 6, 30));
     assertThat(codeOf("code-all", "sha512")).isIn(totp("code-all", SEED64, "sha512", 7, 30));
-    assertThat(codeOf("code-all", "Example:sha256"))
+    assertThat(codeOf("code-all", "60/Example:sha256"))
         .isIn(totp("code-all", SEED32, "sha256", 8, 60));
 
     // RFC 4226: the first code of a credential with initial counter 5 uses counter 5.
@@ -71,13 +72,13 @@ public final class OathYkmanScenario {
 
     assertSucceeded("delete");
     assertThat(lines("list-after-delete"))
-        .containsExactlyInAnyOrder("mail", "counter", "Example:sha256", "touched");
+        .containsExactlyInAnyOrder("mail", "counter", "60/Example:sha256", "touched");
 
     assertSucceeded("password-set");
     assertThat(exitStatus("list-locked")).as("list without the password").isNotZero();
     assertSucceeded("list-unlocked");
     assertThat(lines("list-unlocked"))
-        .containsExactlyInAnyOrder("mail", "counter", "Example:sha256", "touched");
+        .containsExactlyInAnyOrder("mail", "counter", "60/Example:sha256", "touched");
     assertSucceeded("code-unlocked");
     assertThat(output("code-unlocked").strip()).isIn(totp("code-unlocked", SEED20, "sha1", 6, 30));
 

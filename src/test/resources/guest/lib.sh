@@ -52,30 +52,23 @@ usb_report() {
 # out/opensc-a-R.txt with the ATR. pcscd's debug log goes to out/pcscd.log.
 pcsc_report() {
   want=${1:-1}
-  mkdir -p /run/pcscd
-  pcscd --foreground --debug > out/pcscd.log 2>&1 &
-  pcscd_pid=$!
-  i=0
-  while [ "$i" -lt 100 ]; do
-    opensc-tool -l > out/opensc-l.txt 2>&1
-    [ "$(grep -ci canokey out/opensc-l.txt)" -ge "$want" ] && break
-    sleep 0.2
-    i=$((i + 1))
-  done
+  pcscd_up "$want"
   r=0
   while [ "$r" -lt "$want" ]; do
     opensc-tool -r "$r" -a > "out/opensc-a-$r.txt" 2>&1
     r=$((r + 1))
   done
   cat out/opensc-l.txt out/opensc-a-*.txt
-  kill "$pcscd_pid"
-  wait "$pcscd_pid" 2>/dev/null
+  pcscd_down
 }
 
 # pcscd_up N: starts the guest's pcscd in the background (pid in $pcscd_pid, debug log in
-# out/pcscd.log) and waits until it lists N CanoKey readers. Stop it with pcscd_down.
+# out/pcscd.log) and waits until it lists N CanoKey readers. Stop it with pcscd_down. The host's
+# vsmartcard-vpcd reader configuration is removed from the guest's (tmpfs) overlay first, so the
+# key's readers are the only ones.
 pcscd_up() {
   want=${1:-1}
+  rm -f /etc/reader.conf.d/vpcd
   mkdir -p /run/pcscd
   pcscd --foreground --debug > out/pcscd.log 2>&1 &
   pcscd_pid=$!

@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vcanokey.guest.KeyProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Tag technical specification 2.0; inventory, section 7) driven with raw APDUs from OpenSC's
  * opensc-tool through pcscd's vpcd reader. Expected bytes come from those documents.
  */
-class AdminNdefOpenscIT {
+class AdminNdefOpenscIT extends PcscdTest {
 
   private static final String SELECT_ADMIN = "00 A4 04 00 05 F0 00 00 00 00";
   private static final String SELECT_NDEF = "00 A4 04 00 07 D2 76 00 00 85 01 01";
@@ -44,28 +40,7 @@ class AdminNdefOpenscIT {
    */
   private static final String CC_READ_ONLY = "000F2004000400040600010400" + "00FF";
 
-  private static final Duration CARD_TIMEOUT = Duration.ofSeconds(20);
-
-  private static Pcscd.Lease pcscd;
-
   @TempDir Path temp;
-
-  @BeforeAll
-  static void holdPcscd() throws Exception {
-    pcscd = Pcscd.acquire();
-  }
-
-  @AfterAll
-  static void releasePcscd() throws Exception {
-    if (pcscd != null) {
-      pcscd.close();
-    }
-  }
-
-  @BeforeEach
-  void readerIsFree() throws Exception {
-    Pcscd.awaitNoCard(Pcscd.READER, CARD_TIMEOUT);
-  }
 
   @Test
   @DisplayName("opensc-tool: admin PIN, serial, version, config, NDEF read-only, usage, resets")

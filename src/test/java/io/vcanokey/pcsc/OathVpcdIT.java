@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,30 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
  * ykman's OATH commands on the host, through pcscd's vpcd reader to {@code serve --vpcd}: add,
  * list, code, delete, password set, unlock and remove, reset, each code checked against oathtool.
  */
-class OathVpcdIT {
-
-  private static Pcscd.Lease pcscd;
+class OathVpcdIT extends PcscdTest {
 
   @TempDir Path temp;
-
-  @BeforeAll
-  static void holdPcscd() throws Exception {
-    pcscd = Pcscd.acquire();
-  }
-
-  @AfterAll
-  static void releasePcscd() throws Exception {
-    if (pcscd != null) {
-      pcscd.close();
-    }
-  }
 
   @Test
   @DisplayName("ykman --reader 'Virtual PCD 00 00' oath: full scenario; codes equal oathtool's")
   void ykmanOath_overVpcd_fullScenario() throws Exception {
     HostTools.requireCommand("ykman", "yubikey-manager");
     HostTools.requireCommand("oathtool", "oathtool");
-    Pcscd.awaitNoCard(Pcscd.READER, Duration.ofSeconds(20));
     Path script = temp.resolve(OathYkmanScenario.SCRIPT);
     Files.write(script, GuestImage.resource("guest/" + OathYkmanScenario.SCRIPT));
     Path out = temp.resolve("out");

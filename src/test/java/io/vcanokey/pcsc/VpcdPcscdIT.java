@@ -10,12 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * OpenSC's opensc-tool and the JDK's PC/SC client. Holds the machine's pcscd for the whole class
  * ({@link Pcscd#acquire()}).
  */
-class VpcdPcscdIT {
+class VpcdPcscdIT extends PcscdTest {
 
   /** The reference key's ATR (canokey-core inventory 1.6), as opensc-tool prints it for CanoKey. */
   private static final String CANOKEY_ATR = "3BF71100008131FE6543616E6F6B657999";
@@ -33,28 +29,7 @@ class VpcdPcscdIT {
   /** SELECT by DF name of an AID no applet has: ISO/IEC 7816-4 7.1.1, answered 6A82. */
   private static final byte[] SELECT_UNKNOWN = Hex.decode("00A4040005F123456789");
 
-  private static final Duration CARD_TIMEOUT = Duration.ofSeconds(20);
-
-  private static Pcscd.Lease pcscd;
-
   @TempDir Path temp;
-
-  @BeforeAll
-  static void holdPcscd() throws Exception {
-    pcscd = Pcscd.acquire();
-  }
-
-  @AfterAll
-  static void releasePcscd() throws Exception {
-    if (pcscd != null) {
-      pcscd.close();
-    }
-  }
-
-  @BeforeEach
-  void readerIsFree() throws Exception {
-    Pcscd.awaitNoCard(Pcscd.READER, CARD_TIMEOUT);
-  }
 
   @Test
   @DisplayName("serve --vpcd: pcscd sees the CanoKey ATR, APDUs pass, and a pcscd restart heals")

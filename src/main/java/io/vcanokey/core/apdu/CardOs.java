@@ -288,7 +288,11 @@ public final class CardOs {
       }
       return firstChunk(command, selected.process(command));
     }
-    if (command.p1() != 0 || command.p2() != 0 || command.nc() != 0) {
+    if (command.nc() != 0) {
+      pending = null; // GET RESPONSE is case 2: a data field is a wrong length
+      throw new StatusException(StatusWords.SW_WRONG_LENGTH);
+    }
+    if (command.p1() != 0 || command.p2() != 0) {
       pending = null;
       throw new StatusException(StatusWords.SW_INCORRECT_P1P2);
     }

@@ -415,6 +415,15 @@ class CardOsTest {
   }
 
   @Test
+  @DisplayName("ISO 7816-4:2005 7.6.1: GET RESPONSE carries no data; a data field answers 6700")
+  void transmit_getResponseWithData_wrongLength() {
+    send("00 A4 04 00 05 A0 00 00 03 08");
+    send("00 02 01 2C 10");
+
+    assertThat(send("00 C0 00 00 01 00 00").encode()).isEqualTo(Hex.decode("67 00"));
+  }
+
+  @Test
   @DisplayName("the applet's own send-remaining instruction (YKOATH A5) continues a 61XX")
   void transmit_appletSendRemainingIns_continues() {
     TestApplet oath = new TestApplet("oath", Hex.decode("A0 00 00 05 27 21 01"));

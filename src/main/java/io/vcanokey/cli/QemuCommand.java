@@ -1,5 +1,6 @@
 package io.vcanokey.cli;
 
+import io.vcanokey.platform.TouchPolicy;
 import io.vcanokey.transport.usbredir.UsbRedirAddress;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,6 +51,13 @@ final class QemuCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (key.touch == TouchPolicy.PROMPT) {
+      // QEMU inherits the terminal (its monitor and serial console read it), so a touch prompt
+      // would fight QEMU for every line typed.
+      throw new IllegalArgumentException(
+          "--touch prompt needs the terminal, which QEMU owns under 'canokey qemu'; run"
+              + " 'canokey serve --touch prompt' in a terminal of its own instead");
+    }
     Path dir = Files.createTempDirectory("canokey-qemu-");
     Path socket = dir.resolve("usbredir.sock");
     RunningKey running;

@@ -150,6 +150,32 @@ class ServeCommandTest {
         .contains("HOST:PORT");
   }
 
+  @Test
+  void qemu_touchPrompt_refusedBecauseQemuOwnsTheTerminal() throws Exception {
+    Process process =
+        start(
+            List.of(
+                "qemu", "--file", dir.resolve("k").toString(), "--touch", "prompt", "--", "true"));
+
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isNotZero();
+    assertThat(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+        .contains("--touch prompt")
+        .contains("canokey serve --touch prompt");
+  }
+
+  @Test
+  void serve_touchUnknownPolicy_exitsWithChoices() throws Exception {
+    Process process =
+        start(List.of("serve", "--file", dir.resolve("k").toString(), "--touch", "sometimes"));
+
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isNotZero();
+    assertThat(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+        .contains("sometimes")
+        .containsIgnoringCase("auto");
+  }
+
   private static ServerSocket loopbackListener() throws IOException {
     return new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
   }

@@ -39,7 +39,8 @@ final class KeyOptions {
       paramLabel = "POLICY",
       description =
           "How the key answers a request for a touch: auto (granted at once), deny (refused at"
-              + " once) or prompt (asked on this terminal; Enter touches, n refuses). Default: auto.")
+              + " once) or prompt (asked on this terminal, serve only; Enter touches, n refuses). Default:"
+              + " auto.")
   TouchPolicy touch = TouchPolicy.AUTO;
 
   @Option(

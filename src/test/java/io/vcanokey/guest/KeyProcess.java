@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The key under test as a separate process, started from the shaded jar as {@code java -jar
@@ -153,6 +155,15 @@ public final class KeyProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The key's serial number (eight hex digits), from the banner {@code serve} prints. */
+  public String serial() {
+    Matcher m = Pattern.compile("key ([0-9A-F]{8}) ").matcher(logText());
+    if (!m.find()) {
+      throw new AssertionError("no serial number in the key's banner:\n" + logText());
+    }
+    return m.group(1);
   }
 
   /** The key's process id, e.g. to find its state-file lock holder in messages. */

@@ -6,8 +6,6 @@ import io.vcanokey.guest.KeyProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,7 +67,7 @@ class AdminNdefOpenscIT extends PcscdTest {
               "00 D6 00 00 03 00 01 AA");
       assertThat(a.get(0).sw()).isEqualTo(0x9000);
       assertThat(a.get(1).sw()).isEqualTo(0x9000);
-      assertThat(a.get(1).hex()).isEqualTo(serialOf(key));
+      assertThat(a.get(1).hex()).isEqualTo(key.serial());
       assertThat(new String(a.get(2).data(), StandardCharsets.US_ASCII)).isEqualTo("CanoKey QEMU");
       assertThat(a.get(3).sw()).as("CONFIG before VERIFY").isEqualTo(0x6982);
       assertThat(a.get(4).sw()).as("wrong PIN: 2 tries left").isEqualTo(0x63C2);
@@ -169,11 +167,5 @@ class AdminNdefOpenscIT extends PcscdTest {
 
   private List<OpenscTool.Response> send(String... apdus) {
     return OpenscTool.send(Pcscd.READER, temp, apdus);
-  }
-
-  private static String serialOf(KeyProcess key) {
-    Matcher m = Pattern.compile("key ([0-9A-F]{8}) ").matcher(key.logText());
-    assertThat(m.find()).as("serial in the key's banner").isTrue();
-    return m.group(1);
   }
 }

@@ -6,6 +6,7 @@ import io.vcanokey.applet.admin.DeviceConfig;
 import io.vcanokey.applet.fido.FidoHandler;
 import io.vcanokey.applet.ndef.NdefApplet;
 import io.vcanokey.applet.oath.OathApplet;
+import io.vcanokey.applet.openpgp.OpenPgpApplet;
 import io.vcanokey.core.apdu.CardOs;
 import io.vcanokey.platform.Scheduler;
 import io.vcanokey.usb.CanoKeyDescriptors;
@@ -45,6 +46,7 @@ final class KeyFunctions {
     return new CardOs(
         List.of(
             new OathApplet(context),
+            new OpenPgpApplet(context),
             new AdminApplet(context),
             new NdefApplet(context, () -> DeviceConfig.read(context.state()).ndefEnabled())));
   }

@@ -35,17 +35,25 @@ class GpgGuestIT {
               .file(GpgCardScenario.SCRIPT, GuestImage.resource("gpg/" + GpgCardScenario.SCRIPT))
               .file(
                   GpgCardScenario.PINENTRY, GuestImage.resource("gpg/" + GpgCardScenario.PINENTRY))
+              .file(
+                  GpgAlgorithmScenario.SCRIPT,
+                  GuestImage.resource("gpg/" + GpgAlgorithmScenario.SCRIPT))
               .script(
                   GuestChecks.enumerate(1)
                       + "chmod +x ./"
                       + GpgCardScenario.PINENTRY
                       + "\npcscd_up 1\nsh ./"
                       + GpgCardScenario.SCRIPT
-                      + " out Canokey\npcscd_down\n")
+                      + " out Canokey\nsh ./"
+                      + GpgAlgorithmScenario.SCRIPT
+                      + " out Canokey "
+                      + String.join(" ", GpgAlgorithmScenario.ALGORITHMS)
+                      + "\npcscd_down\n")
               .run()
               .requireCompleted();
 
       GpgCardScenario.resultsIn(result.runDir().resolve("out")).assertAll(key.serial());
+      GpgAlgorithmScenario.resultsIn(result.runDir().resolve("out")).assertAll();
       assertThat(key.isAlive()).isTrue();
     }
   }

@@ -1,11 +1,13 @@
 package io.vcanokey.pcsc;
 
+import io.vcanokey.guest.GpgAlgorithmScenario;
 import io.vcanokey.guest.GpgCardScenario;
 import io.vcanokey.guest.GuestImage;
 import io.vcanokey.guest.HostTools;
 import io.vcanokey.guest.KeyProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
@@ -29,7 +31,8 @@ class GpgVpcdIT extends PcscdTest {
     HostTools.requireCommand("ssh-keygen", "openssh-client");
     Path scripts = temp.resolve("gpg");
     Files.createDirectories(scripts);
-    for (String file : List.of(GpgCardScenario.SCRIPT, GpgCardScenario.PINENTRY)) {
+    for (String file :
+        List.of(GpgCardScenario.SCRIPT, GpgCardScenario.PINENTRY, GpgAlgorithmScenario.SCRIPT)) {
       Path target = scripts.resolve(file);
       Files.write(target, GuestImage.resource("gpg/" + file));
       target.toFile().setExecutable(true);
@@ -54,6 +57,25 @@ class GpgVpcdIT extends PcscdTest {
         throw new AssertionError("gpg scenario timed out; see " + temp);
       }
       GpgCardScenario.resultsIn(out).assertAll(key.serial());
+
+      List<String> algos =
+          new ArrayList<>(
+              List.of(
+                  "sh",
+                  scripts.resolve(GpgAlgorithmScenario.SCRIPT).toString(),
+                  out.toString(),
+                  Pcscd.READER));
+      algos.addAll(GpgAlgorithmScenario.ALGORITHMS);
+      Process generate =
+          new ProcessBuilder(algos)
+              .redirectErrorStream(true)
+              .redirectOutput(temp.resolve("algorithms.log").toFile())
+              .start();
+      if (!generate.waitFor(5, TimeUnit.MINUTES)) {
+        generate.destroyForcibly();
+        throw new AssertionError("gpg algorithm scenario timed out; see " + temp);
+      }
+      GpgAlgorithmScenario.resultsIn(out).assertAll();
     }
   }
 }

@@ -38,6 +38,8 @@ class GpgGuestIT {
               .file(
                   GpgAlgorithmScenario.SCRIPT,
                   GuestImage.resource("gpg/" + GpgAlgorithmScenario.SCRIPT))
+              .file(
+                  GpgExtrasScenario.SCRIPT, GuestImage.resource("gpg/" + GpgExtrasScenario.SCRIPT))
               .script(
                   GuestChecks.enumerate(1)
                       + "chmod +x ./"
@@ -48,12 +50,15 @@ class GpgGuestIT {
                       + GpgAlgorithmScenario.SCRIPT
                       + " out Canokey "
                       + String.join(" ", GpgAlgorithmScenario.ALGORITHMS)
-                      + "\npcscd_down\n")
+                      + "\nsh ./"
+                      + GpgExtrasScenario.SCRIPT
+                      + " out Canokey\npcscd_down\n")
               .run()
               .requireCompleted();
 
       GpgCardScenario.resultsIn(result.runDir().resolve("out")).assertAll(key.serial());
       GpgAlgorithmScenario.resultsIn(result.runDir().resolve("out")).assertAll();
+      GpgExtrasScenario.resultsIn(result.runDir().resolve("out")).assertAll();
       assertThat(key.isAlive()).isTrue();
     }
   }

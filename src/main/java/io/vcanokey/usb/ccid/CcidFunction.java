@@ -7,6 +7,7 @@ import io.vcanokey.usb.ControlResult;
 import io.vcanokey.usb.InPipe;
 import io.vcanokey.usb.SetupPacket;
 import io.vcanokey.usb.UsbFunction;
+import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -53,14 +54,43 @@ public final class CcidFunction implements UsbFunction {
   /** bPowerSelect 00h: automatic voltage selection (6.1.1). */
   static final int POWER_SELECT_AUTOMATIC = 0x00;
 
-  /** wLevelParameter 0000h: the abData field holds a whole command APDU (6.1.4). */
+  // wLevelParameter at the extended APDU level (6.1.4, table 6.1-4).
+  /** 0000h: the command APDU begins and ends with this command. */
   static final int LEVEL_PARAMETER_WHOLE_APDU = 0x0000;
+
+  /** 0001h: the command APDU begins with this command and continues in the next one. */
+  static final int LEVEL_PARAMETER_BEGINS = 0x0001;
+
+  /** 0002h: abData continues a command APDU and ends it. */
+  static final int LEVEL_PARAMETER_ENDS = 0x0002;
+
+  /** 0003h: abData continues a command APDU and another block follows. */
+  static final int LEVEL_PARAMETER_CONTINUES = 0x0003;
+
+  /** 0010h: empty abData; the host asks for the next part of the response APDU. */
+  static final int LEVEL_PARAMETER_NEXT_RESPONSE = 0x0010;
 
   /** bClockStatus 00h: clock running (6.2.2). */
   static final int CLOCK_STATUS_RUNNING = 0x00;
 
-  /** bChainParameter 00h: the response APDU begins and ends in this DataBlock (6.2.1). */
+  // bChainParameter of RDR_to_PC_DataBlock (6.2.1, table 6.2-2).
+  /** 00h: the response APDU begins and ends in this DataBlock. */
   static final int CHAIN_PARAMETER_WHOLE_RESPONSE = 0x00;
+
+  /** 01h: the response APDU begins in this DataBlock and continues. */
+  static final int CHAIN_PARAMETER_BEGINS = 0x01;
+
+  /** 02h: abData continues the response APDU and ends it. */
+  static final int CHAIN_PARAMETER_ENDS = 0x02;
+
+  /** 03h: abData continues the response APDU and another block follows. */
+  static final int CHAIN_PARAMETER_CONTINUES = 0x03;
+
+  /** 10h: empty abData; the reader expects the next part of the command APDU. */
+  static final int CHAIN_PARAMETER_NEXT_COMMAND = 0x10;
+
+  /** The longest command APDU the reader joins from parts: the card's buffer plus its header. */
+  static final int MAX_CHAINED_APDU = CardOs.BUFFER_SIZE + 9;
 
   /** bProtocolNum 01h: T=1 (6.2.3). */
   static final int PROTOCOL_T1 = 0x01;
@@ -91,6 +121,12 @@ public final class CcidFunction implements UsbFunction {
   private final BulkOutAssembler assembler;
 
   private IccStatus iccStatus = IccStatus.PRESENT_INACTIVE;
+
+  /** The parts of a command APDU the host sends in several XfrBlocks, or null. */
+  private ByteArrayOutputStream commandParts;
+
+  /** The rest of a response APDU longer than one DataBlock, or null. */
+  private byte[] responseRest;
 
   /** bSeq of an ABORT class request still waiting for its PC_to_RDR_Abort, or NO_SEQUENCE. */
   private int abortSequence = NO_SEQUENCE;
@@ -182,6 +218,8 @@ public final class CcidFunction implements UsbFunction {
       card.powerOff();
     }
     iccStatus = IccStatus.PRESENT_INACTIVE;
+    commandParts = null;
+    responseRest = null;
     log.info("CCID reset; card inactive");
   }
 
@@ -299,6 +337,8 @@ public final class CcidFunction implements UsbFunction {
 
     card.powerOn();
     iccStatus = IccStatus.PRESENT_ACTIVE;
+    commandParts = null;
+    responseRest = null;
     return dataBlock(command, card.atr());
   }
 
@@ -311,6 +351,8 @@ public final class CcidFunction implements UsbFunction {
       card.powerOff();
     }
     iccStatus = IccStatus.PRESENT_INACTIVE;
+    commandParts = null;
+    responseRest = null;
     return slotStatus(command);
   }
 
@@ -321,29 +363,89 @@ public final class CcidFunction implements UsbFunction {
     return slotStatus(command);
   }
 
-  /** 6.1.4, at the short and extended APDU level: abData is one whole command APDU. */
+  /**
+   * 6.1.4 at the extended APDU level: abData is a whole command APDU, or a part of one with
+   * wLevelParameter saying which (table 6.1-4); a response APDU longer than one DataBlock goes out
+   * in parts with bChainParameter, the host asking for each next part with wLevelParameter 0010h.
+   */
   private CcidMessage xfrBlock(CcidMessage command) {
     // Offset 7 is bBWI, which only stretches a timeout we never reach.
     int levelParameter = command.headerByte(8) | command.headerByte(9) << 8;
-    if (levelParameter != LEVEL_PARAMETER_WHOLE_APDU) {
-      // Every APDU up to dwMaxIFSD bytes fits one message, so we announce no need for chaining.
-      throw CcidException.badParameter(8);
-    }
     if (iccStatus != IccStatus.PRESENT_ACTIVE) {
       // 6.2.6: no active card to talk to.
+      commandParts = null;
+      responseRest = null;
       throw CcidException.of(CcidError.ICC_MUTE);
     }
+    if (levelParameter == LEVEL_PARAMETER_NEXT_RESPONSE) {
+      if (responseRest == null || command.data().length != 0) {
+        throw CcidException.badParameter(8);
+      }
+      return responsePart(command, responseRest, false);
+    }
+    responseRest = null;
 
-    byte[] response = card.transmit(command.data());
+    byte[] apdu;
+    switch (levelParameter) {
+      case LEVEL_PARAMETER_WHOLE_APDU -> {
+        commandParts = null;
+        apdu = command.data();
+      }
+      case LEVEL_PARAMETER_BEGINS, LEVEL_PARAMETER_CONTINUES, LEVEL_PARAMETER_ENDS -> {
+        boolean begins = levelParameter == LEVEL_PARAMETER_BEGINS;
+        if (begins == (commandParts != null)) {
+          // A first part while a command is open, or a later part with none open.
+          commandParts = null;
+          throw CcidException.badParameter(8);
+        }
+        if (begins) {
+          commandParts = new ByteArrayOutputStream();
+        }
+        commandParts.writeBytes(command.data());
+        if (commandParts.size() > MAX_CHAINED_APDU) {
+          commandParts = null;
+          throw CcidException.of(CcidError.XFR_OVERRUN);
+        }
+        if (levelParameter != LEVEL_PARAMETER_ENDS) {
+          return CcidMessage.response(
+              CcidResponseType.DATA_BLOCK,
+              command.slot(),
+              command.sequence(),
+              iccStatus.value(),
+              0,
+              CHAIN_PARAMETER_NEXT_COMMAND,
+              null);
+        }
+        apdu = commandParts.toByteArray();
+        commandParts = null;
+      }
+      default -> throw CcidException.badParameter(8);
+    }
 
+    byte[] response = card.transmit(apdu);
     if (response.length > MAX_DATA_LENGTH) {
-      log.error(
-          "card answered {} bytes, more than one DataBlock holds ({}); reporting HW_ERROR",
-          response.length,
-          MAX_DATA_LENGTH);
-      throw CcidException.of(CcidError.HW_ERROR);
+      return responsePart(command, response, true);
     }
     return dataBlock(command, response);
+  }
+
+  /** The next DataBlock of a response APDU too long for one (6.2.1, bChainParameter). */
+  private CcidMessage responsePart(CcidMessage command, byte[] rest, boolean first) {
+    int length = Math.min(rest.length, MAX_DATA_LENGTH);
+    boolean last = length == rest.length;
+    responseRest = last ? null : Arrays.copyOfRange(rest, length, rest.length);
+    int chain =
+        first
+            ? (last ? CHAIN_PARAMETER_WHOLE_RESPONSE : CHAIN_PARAMETER_BEGINS)
+            : (last ? CHAIN_PARAMETER_ENDS : CHAIN_PARAMETER_CONTINUES);
+    return CcidMessage.response(
+        CcidResponseType.DATA_BLOCK,
+        command.slot(),
+        command.sequence(),
+        iccStatus.value(),
+        0,
+        chain,
+        Arrays.copyOf(rest, length));
   }
 
   /** 6.1.5: the fixed T=1 parameters. */

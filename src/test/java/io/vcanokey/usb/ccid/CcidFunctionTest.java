@@ -62,6 +62,14 @@ class CcidFunctionTest {
     return message;
   }
 
+  /** A PC_to_RDR_XfrBlock carrying part of an APDU, with wLevelParameter {@code level}. */
+  private static byte[] xfrBlockPart(int seq, byte[] part, int level) {
+    byte[] message = xfrBlock(seq, part);
+    message[8] = (byte) level;
+    message[9] = (byte) (level >> 8);
+    return message;
+  }
+
   private static SetupPacket abortRequest(int slot, int seq) {
     return new SetupPacket(0x21, 0x01, seq << 8 | slot, 2, 0);
   }
@@ -184,13 +192,46 @@ class CcidFunctionTest {
   }
 
   @Test
-  @DisplayName("CCID 6.1.4: wLevelParameter other than 0000 fails at offset 8")
-  void xfrBlock_chainedLevelParameter_failsAtOffset8() {
+  @DisplayName(
+      "CCID 6.1.4 table 6.1-4: a continuation part with no command begun fails at offset 8")
+  void xfrBlock_continuationWithoutBegin_failsAtOffset8() {
     powerOn();
 
-    byte[] answer = exchange("6F 04 00 00 00 00 0D 00 01 00 00 A4 04 00");
+    byte[] answer = exchange("6F 04 00 00 00 00 0D 00 02 00 00 A4 04 00");
 
     assertThat(answer).isEqualTo(Hex.decode("80 00 00 00 00 00 0D 40 08 00"));
+  }
+
+  @Test
+  @DisplayName("CCID 6.1.4 table 6.1-4: an unknown wLevelParameter fails at offset 8")
+  void xfrBlock_unknownLevelParameter_failsAtOffset8() {
+    powerOn();
+
+    byte[] answer = exchange("6F 04 00 00 00 00 0D 00 04 00 00 A4 04 00");
+
+    assertThat(answer).isEqualTo(Hex.decode("80 00 00 00 00 00 0D 40 08 00"));
+  }
+
+  @Test
+  @DisplayName(
+      "CCID 6.1.4 / 6.2.1: an APDU in three XfrBlocks (0001, 0003, 0002) reaches the card whole")
+  void xfrBlock_commandInParts_joined() {
+    powerOn();
+    exchange(xfrBlock(1, Hex.decode("00 A4 04 00 05 A0 00 00 03 08")));
+    byte[] data = new byte[2000];
+    Arrays.fill(data, (byte) 0x33);
+    byte[] apdu = CommandApdu.of(0x00, TestApplet.INS_ECHO, 0, 0, data, 0).encode();
+
+    byte[] first = exchange(xfrBlockPart(2, Arrays.copyOfRange(apdu, 0, 800), 0x0001));
+    byte[] middle = exchange(xfrBlockPart(3, Arrays.copyOfRange(apdu, 800, 1600), 0x0003));
+    byte[] last = exchange(xfrBlockPart(4, Arrays.copyOfRange(apdu, 1600, apdu.length), 0x0002));
+
+    // bChainParameter 10h with no data: the reader expects the next part of the command.
+    assertThat(first).isEqualTo(Hex.decode("80 00 00 00 00 00 02 00 00 10"));
+    assertThat(middle).isEqualTo(Hex.decode("80 00 00 00 00 00 03 00 00 10"));
+    // The echo of 2000 bytes: the card sends 1340 of them with 61XX.
+    assertThat(last[9]).isZero();
+    assertThat(last.length).isEqualTo(10 + CardOs.MAX_RESPONSE_CHUNK + 2);
   }
 
   @Test

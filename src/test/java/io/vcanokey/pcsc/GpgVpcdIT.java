@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vcanokey.guest.GpgAlgorithmScenario;
 import io.vcanokey.guest.GpgCardScenario;
 import io.vcanokey.guest.GpgExtrasScenario;
+import io.vcanokey.guest.GpgKeyToCardScenario;
 import io.vcanokey.guest.GuestImage;
 import io.vcanokey.guest.HostTools;
 import io.vcanokey.guest.KeyProcess;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * GnuPG 2.2 on the host (gpg, gpg-agent, scdaemon with PC/SC) against {@code serve --vpcd}: card
  * status, personalisation, PIN changes, on-card Ed25519/Cv25519 keys used to sign, decrypt and
  * authenticate (ssh-keygen -Y), factory reset; on-card generation, signing and decryption with
- * every algorithm of issue 4; PIN lockout and Reset Code, KDF-DO, a 2 KB certificate; then OpenSC's
- * openpgp-tool and pkcs15-tool read the card.
+ * every algorithm of issue 4; keytocard of software keys of each algorithm; PIN lockout and Reset
+ * Code, KDF-DO, a 2 KB certificate; then OpenSC's openpgp-tool and pkcs15-tool read the card.
  */
 class GpgVpcdIT extends PcscdTest {
 
@@ -32,7 +33,8 @@ class GpgVpcdIT extends PcscdTest {
           GpgCardScenario.SCRIPT,
           GpgCardScenario.PINENTRY,
           GpgAlgorithmScenario.SCRIPT,
-          GpgExtrasScenario.SCRIPT);
+          GpgExtrasScenario.SCRIPT,
+          GpgKeyToCardScenario.SCRIPT);
 
   @TempDir Path temp;
 
@@ -61,6 +63,9 @@ class GpgVpcdIT extends PcscdTest {
 
       runScript(scripts.resolve(GpgAlgorithmScenario.SCRIPT), out, GpgAlgorithmScenario.ALGORITHMS);
       GpgAlgorithmScenario.resultsIn(out).assertAll();
+
+      runScript(scripts.resolve(GpgKeyToCardScenario.SCRIPT), out, GpgKeyToCardScenario.ALGORITHMS);
+      GpgKeyToCardScenario.resultsIn(out).assertAll(GpgKeyToCardScenario.ALGORITHMS);
 
       runScript(scripts.resolve(GpgExtrasScenario.SCRIPT), out, List.of());
       GpgExtrasScenario.resultsIn(out).assertAll();

@@ -1113,6 +1113,9 @@ public final class OpenPgpApplet implements Applet {
     if (command.p1() != 0x00 || command.p2() != 0x00) {
       throw new StatusException(StatusWords.SW_INCORRECT_P1P2);
     }
+    if (command.nc() != 0) {
+      throw new StatusException(StatusWords.SW_WRONG_LENGTH); // case 1: no command data
+    }
     if (!pw3 && Password.PW3.retries(store) != 0) {
       throw new StatusException(StatusWords.SW_SECURITY_STATUS_NOT_SATISFIED);
     }
@@ -1133,6 +1136,9 @@ public final class OpenPgpApplet implements Applet {
   private ResponseApdu activate(CommandApdu command) {
     if (command.p1() != 0x00 || command.p2() != 0x00) {
       throw new StatusException(StatusWords.SW_INCORRECT_P1P2);
+    }
+    if (command.nc() != 0) {
+      throw new StatusException(StatusWords.SW_WRONG_LENGTH); // case 1: no command data
     }
     if (store.terminated()) {
       store.update(store::deleteAll);

@@ -912,6 +912,16 @@ class OpenPgpAppletTest {
   }
 
   @Test
+  @DisplayName("spec 3.4, 7.2.16-17: TERMINATE DF and ACTIVATE FILE carry no data: 6700")
+  void terminateActivate_withData_wrongLengthAndNothingChanged() throws Exception {
+    assertSw(VERIFY_PW3, 0x9000);
+
+    assertSw("00 E6 00 00 01 00", 0x6700);
+    assertSw("00 44 00 00 01 00", 0x6700);
+    assertSw(getData(0x004F), 0x9000); // still operational
+  }
+
+  @Test
   @DisplayName("inventory 8: admin RESET OPENPGP (INS 03) deletes the pgp/ records")
   void adminReset_openPgp_factoryState() throws Exception {
     assertSw(VERIFY_PW3, 0x9000);

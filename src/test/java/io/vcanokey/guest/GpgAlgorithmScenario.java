@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * The GnuPG algorithm scenario of {@code gpg/gpg_algos.sh}: for each algorithm gpg sets the card's
  * key attributes, generates the three keys on the card, and gpg itself verifies a signature and
- * decrypts a message made with them.
+ * decrypts a message made with them; where OpenSSH knows the key type, ssh-keygen verifies a
+ * signature made by the authentication key through gpg-agent's ssh support.
  */
 public final class GpgAlgorithmScenario {
 
@@ -57,6 +58,16 @@ public final class GpgAlgorithmScenario {
       assertThat(read(algo + ".dec"))
           .as("%s decryption", algo)
           .isEqualTo(read("algos-message.txt"));
+      if (algo.equals("secp256k1") || algo.startsWith("brainpool")) {
+        continue; // OpenSSH has no such key type
+      }
+      for (String step : List.of("ssh-export", "ssh-sign", "ssh-verify")) {
+        assertThat(read("gpg-" + algo + "-" + step + ".rc").strip())
+            .as("%s %s:\n%s", algo, step, read("gpg-" + algo + "-" + step + ".err"))
+            .isEqualTo("0");
+      }
+      assertThat(read("gpg-" + algo + "-ssh-verify.out") + read("gpg-" + algo + "-ssh-verify.err"))
+          .contains("Good \"file\" signature");
     }
   }
 

@@ -60,6 +60,18 @@ pins 123456 12345678 11112222 22223333 - -
 edit kdf-passwd 'admin\npasswd\n1\n3\nq\nquit\n'
 pins 11112222 22223333 - - - -
 sign kdf-sign-new-pin
+# Under KDF too: set a Reset Code, block PW1, unblock it with the Reset Code, sign with the new PIN.
+pins 11112222 22223333 - - - 55556666
+edit kdf-reset-code 'admin\npasswd\n4\nq\nquit\n'
+pins 999999 22223333 - - - -
+sign kdf-wrong-1
+sign kdf-wrong-2
+sign kdf-wrong-3
+step status-kdf-blocked gpg --card-status
+pins - 22223333 33334444 - 55556666 -
+edit kdf-unblock 'unblock\nquit\n'
+pins 33334444 22223333 - - - -
+sign kdf-sign-unblocked
 
 # A 2 KB cardholder certificate (gpg does not parse it) for the authentication key.
 head -c 2100 /dev/urandom > "$out/cert.der"

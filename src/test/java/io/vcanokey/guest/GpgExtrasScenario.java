@@ -12,7 +12,8 @@ import java.util.List;
  * The GnuPG scenario of {@code gpg/gpg_extras.sh}: wrong PINs count down and block PW1, the Reset
  * Code unblocks it (RESET RETRY COUNTER, OpenPGP card 3.4, 7.2.14), KDF-DO set up by gpg's
  * kdf-setup keeps every PIN operation working, and a 2 KB certificate written with writecert reads
- * back unchanged.
+ * back unchanged. Under KDF, PIN and Admin PIN change, Reset Code set, lockout and unblock are all
+ * repeated with the hashed PINs gpg sends.
  */
 public final class GpgExtrasScenario {
 
@@ -48,6 +49,11 @@ public final class GpgExtrasScenario {
     assertSucceeded("kdf-sign");
     assertSucceeded("kdf-passwd");
     assertSucceeded("kdf-sign-new-pin");
+    assertSucceeded("kdf-reset-code");
+    assertThat(exitStatus("kdf-wrong-3")).isNotZero();
+    assertThat(output("status-kdf-blocked")).contains("PIN retry counter : 0 3 3");
+    assertSucceeded("kdf-unblock");
+    assertSucceeded("kdf-sign-unblocked");
 
     assertSucceeded("writecert");
     assertSucceeded("readcert");

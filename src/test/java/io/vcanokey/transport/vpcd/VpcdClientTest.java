@@ -308,7 +308,13 @@ class VpcdClientTest {
   }
 
   private static List<String> messages(ListAppender<ILoggingEvent> logs, Level level) {
-    return logs.list.stream()
+    // The client's thread appends while the test reads: copy under the appender's own lock
+    // (AppenderBase.doAppend synchronizes on the appender).
+    List<ILoggingEvent> events;
+    synchronized (logs) {
+      events = List.copyOf(logs.list);
+    }
+    return events.stream()
         .filter(e -> e.getLevel() == level)
         .map(ILoggingEvent::getFormattedMessage)
         .toList();

@@ -1,6 +1,32 @@
 package io.vcanokey.applet.openpgp;
 
-import static io.vcanokey.applet.openpgp.DataObjects.*;
+import static io.vcanokey.applet.openpgp.DataObjects.AID_PREFIX;
+import static io.vcanokey.applet.openpgp.DataObjects.DATE_LENGTH;
+import static io.vcanokey.applet.openpgp.DataObjects.FINGERPRINT_LENGTH;
+import static io.vcanokey.applet.openpgp.DataObjects.MAX_CERTIFICATE_LENGTH;
+import static io.vcanokey.applet.openpgp.DataObjects.MAX_CHALLENGE_LENGTH;
+import static io.vcanokey.applet.openpgp.DataObjects.MAX_SPECIAL_DO_LENGTH;
+import static io.vcanokey.applet.openpgp.DataObjects.ORIGIN_GENERATED;
+import static io.vcanokey.applet.openpgp.DataObjects.ORIGIN_IMPORTED;
+import static io.vcanokey.applet.openpgp.DataObjects.TAG_AES_KEY;
+import static io.vcanokey.applet.openpgp.DataObjects.TAG_CARDHOLDER_CERTIFICATE;
+import static io.vcanokey.applet.openpgp.DataObjects.TAG_KDF;
+import static io.vcanokey.applet.openpgp.DataObjects.TAG_LANGUAGE;
+import static io.vcanokey.applet.openpgp.DataObjects.TAG_LOGIN_DATA;
+import static io.vcanokey.applet.openpgp.DataObjects.TAG_NAME;
+import static io.vcanokey.applet.openpgp.DataObjects.TAG_PRIVATE_DO_1;
+import static io.vcanokey.applet.openpgp.DataObjects.TAG_PRIVATE_DO_2;
+import static io.vcanokey.applet.openpgp.DataObjects.TAG_PRIVATE_DO_3;
+import static io.vcanokey.applet.openpgp.DataObjects.TAG_PRIVATE_DO_4;
+import static io.vcanokey.applet.openpgp.DataObjects.TAG_PW_STATUS;
+import static io.vcanokey.applet.openpgp.DataObjects.TAG_RESETTING_CODE;
+import static io.vcanokey.applet.openpgp.DataObjects.TAG_SEX;
+import static io.vcanokey.applet.openpgp.DataObjects.TAG_URL;
+import static io.vcanokey.applet.openpgp.DataObjects.UIF_BUTTON;
+import static io.vcanokey.applet.openpgp.DataObjects.UIF_CACHED;
+import static io.vcanokey.applet.openpgp.DataObjects.UIF_OFF;
+import static io.vcanokey.applet.openpgp.DataObjects.UIF_PERMANENT;
+import static io.vcanokey.applet.openpgp.DataObjects.UIF_PERMANENT_CACHED;
 
 import io.vcanokey.applet.AppletContext;
 import io.vcanokey.core.apdu.Applet;
@@ -105,12 +131,6 @@ public final class OpenPgpApplet implements Applet {
   static final byte[] SELECT_DATA_CERTIFICATE_BARE = {0x5C, 0x02, 0x7F, 0x21};
 
   static final int CERTIFICATE_OCCURRENCES = 3;
-
-  /**
-   * 6600, "security-related issues" (ISO/IEC 7816-4:2005, table 6): the answer when a required
-   * touch is refused or times out (spec 3.4, 4.1.3.6 and inventory 4.5).
-   */
-  static final int SW_SECURITY_ISSUE = 0x6600;
 
   /** How long one touch covers a key whose UIF is "cached" (spec 3.4, 4.1.3.6). */
   static final long UIF_CACHE_NANOS = 15_000_000_000L;
@@ -1081,7 +1101,8 @@ public final class OpenPgpApplet implements Applet {
     }
     if (!presence.confirm("OpenPGP " + slot.purpose)) {
       log.debug("OpenPGP: touch for {} refused", slot.purpose);
-      throw new StatusException(SW_SECURITY_ISSUE);
+      // A required touch refused or timed out (spec 3.4, 4.1.3.6; inventory 4.5).
+      throw new StatusException(StatusWords.SW_SECURITY_ISSUE);
     }
     touched[i] = true;
     lastTouch[i] = nanoClock.getAsLong();

@@ -33,6 +33,9 @@ public final class StatusWords {
   public static final int SW_EXECUTION_ERROR = 0x6400;
   public static final int SW_MEMORY_FAILURE = 0x6581;
 
+  /** 6600: security-related issues (ISO/IEC 7816-4:2005, table 6; OpenPGP card 3.4 for UIF). */
+  public static final int SW_SECURITY_ISSUE = 0x6600;
+
   // Checking errors (SW1 = 67 to 6F).
   public static final int SW_WRONG_LENGTH = 0x6700;
   public static final int SW_LOGICAL_CHANNEL_NOT_SUPPORTED = 0x6881;

@@ -2,11 +2,9 @@ package io.vcanokey.applet.admin;
 
 import io.vcanokey.core.apdu.StatusException;
 import io.vcanokey.core.apdu.StatusWords;
+import io.vcanokey.core.crypto.Secrets;
 import io.vcanokey.storage.StateFile;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +68,7 @@ final class AdminPin {
     }
     writeRetries(left - 1);
 
-    boolean match = constantTimeEquals(candidate, pin());
+    boolean match = Secrets.constantTimeEquals(candidate, pin());
     if (match) {
       writeRetries(DEFAULT_RETRIES);
     }
@@ -99,28 +97,6 @@ final class AdminPin {
     } catch (IOException e) {
       log.warn("admin: cannot store the PIN retry counter: {}", e.getMessage());
       throw new StatusException(StatusWords.SW_MEMORY_FAILURE);
-    }
-  }
-
-  /**
-   * Compares two PINs in time that depends on neither their content nor their lengths: both are
-   * hashed to 32 bytes first, then compared with {@link MessageDigest#isEqual}, which is constant
-   * time for equal lengths.
-   */
-  static boolean constantTimeEquals(byte[] a, byte[] b) {
-    byte[] da = sha256(a);
-    byte[] db = sha256(b);
-    boolean equal = MessageDigest.isEqual(da, db);
-    Arrays.fill(da, (byte) 0);
-    Arrays.fill(db, (byte) 0);
-    return equal;
-  }
-
-  private static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
     }
   }
 }

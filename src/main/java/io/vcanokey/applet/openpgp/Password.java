@@ -2,10 +2,8 @@ package io.vcanokey.applet.openpgp;
 
 import io.vcanokey.core.apdu.StatusException;
 import io.vcanokey.core.apdu.StatusWords;
+import io.vcanokey.core.crypto.Secrets;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 
 /**
  * The three passwords of the OpenPGP card (spec 3.4, section 4.3): PW1 (user PIN, default "123456",
@@ -83,7 +81,7 @@ enum Password {
     }
     store.update(tx -> tx.put(retriesRecord, new byte[] {(byte) (left - 1)}));
 
-    boolean match = constantTimeEquals(candidate, value(store));
+    boolean match = Secrets.constantTimeEquals(candidate, value(store));
     if (match) {
       store.update(tx -> tx.put(retriesRecord, new byte[] {MAX_RETRIES}));
     }
@@ -93,26 +91,5 @@ enum Password {
   /** Sets a new value with a full counter, in one durable step. */
   void set(PgpStore store, byte[] newValue) {
     store.update(tx -> tx.put(record, newValue).put(retriesRecord, new byte[] {MAX_RETRIES}));
-  }
-
-  /**
-   * Compares in time that depends on neither content nor lengths: both sides are hashed to 32 bytes
-   * first, then compared with {@link MessageDigest#isEqual}.
-   */
-  static boolean constantTimeEquals(byte[] a, byte[] b) {
-    byte[] da = sha256(a);
-    byte[] db = sha256(b);
-    boolean equal = MessageDigest.isEqual(da, db);
-    Arrays.fill(da, (byte) 0);
-    Arrays.fill(db, (byte) 0);
-    return equal;
-  }
-
-  private static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
   }
 }

@@ -68,7 +68,7 @@ public final class PivBenchmark {
       send(card, "0020008008313233343536FFFF"); // VERIFY PIN 123456, padded with FF
 
       System.out.printf(
-          "%-12s %8s %12s %12s %12s%n",
+          "%-16s %8s %12s %12s %12s%n",
           "key generation", "rounds", "card median", "card p90", "JVM median");
       for (Algorithm algo : ALGORITHMS) {
         // GENERATE in 9A: AC { 80 algorithm }, Le 00.
@@ -77,7 +77,7 @@ public final class PivBenchmark {
         List<Long> direct = times(algo.rounds(), () -> CardKey.generate(algo.type(), random));
         System.out.printf(
             Locale.ROOT,
-            "%-12s %8d %9.2f ms %9.2f ms %9.2f ms%n",
+            "%-16s %8d %9.2f ms %9.2f ms %9.2f ms%n",
             algo.name(),
             algo.rounds(),
             percentile(onCard, 50),
@@ -86,7 +86,7 @@ public final class PivBenchmark {
       }
 
       System.out.printf(
-          "%n%-12s %8s %12s %12s %12s%n",
+          "%n%-16s %8s %12s %12s %12s%n",
           "signature", "rounds", "card median", "card p90", "JVM median");
       byte[] message = new byte[64];
       random.nextBytes(message);
@@ -115,7 +115,7 @@ public final class PivBenchmark {
         List<Long> jvm = times(rounds, primitive);
         System.out.printf(
             Locale.ROOT,
-            "%-12s %8d %9.2f ms %9.2f ms %9.2f ms%n",
+            "%-16s %8d %9.2f ms %9.2f ms %9.2f ms%n",
             algo.name(),
             rounds,
             percentile(onCard, 50),

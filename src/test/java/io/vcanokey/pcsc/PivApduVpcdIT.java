@@ -489,7 +489,7 @@ class PivApduVpcdIT extends PcscdTest {
   @DisplayName(
       "SP 800-73-4 part 2, 3.1.2, 3.2.1-3.2.2, 3.3.1 and ISO/IEC 7816-4 5.6: GET/PUT DATA with P1P2"
           + " other than 3FFF 6A86, bad tag list 6A80, unknown object 6A82; VERIFY of an unpadded"
-          + " PIN 6A80, unknown key reference 6A88; unknown INS 6D00")
+          + " PIN 6A80, unknown key reference 6A88; unknown INS 6D00, class 80 6E00")
   void dataAndPinCommands_wrongParameters_specifiedErrors() throws Exception {
     try (KeyProcess key = startKey("piv-data-errors");
         PivClient piv = PivClient.connect(Pcscd.READER)) {
@@ -532,13 +532,60 @@ class PivApduVpcdIT extends PcscdTest {
           .as("no retry was spent on malformed commands")
           .isEqualTo(0x9000);
       assertThat(piv.send(0xEE, 0x00, 0x00, new byte[0]).sw()).as("CanoKey's EE").isEqualTo(0x6D00);
+      assertThat(piv.send(0x80, 0xCB, 0x3F, 0xFF, chuid).sw())
+          .as("GET DATA with class 80 (SP 800-73-4 part 2, 3: CLA 00, or 10 when chaining)")
+          .isEqualTo(0x6E00);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "Yubico touch policy (AB 02 always): with touch refused (serve --touch deny) a signature and a"
+          + " touch-protected management key answer 6982 (issue 5 design), a touch-never key signs")
+  void touchPolicyAlways_touchRefused_securityStatusNotSatisfied() throws Exception {
+    try (KeyProcess key = startKey("piv-touch-deny", "--touch", "deny");
+        PivClient piv = PivClient.connect(Pcscd.READER)) {
+      piv.authenticateDefault();
+      byte[] touchAlways =
+          tlv(0xAC, concat(tlv(0x80, new byte[] {(byte) ALG_P256}), tlv(0xAB, new byte[] {0x02})));
+      piv.send(INS_GENERATE_ASYMMETRIC_KEY_PAIR, 0x00, 0x9A, touchAlways).ok();
+      piv.generate(0x9E, ALG_P256);
+      piv.verifyDefaultPin();
+      assertThat(piv.useKey(ALG_P256, 0x9A, 0x81, new byte[32]).sw())
+          .as("touch refused")
+          .isEqualTo(0x6982);
+      assertThat(piv.useKey(ALG_P256, 0x9E, 0x81, new byte[32]).sw())
+          .as("no touch needed")
+          .isEqualTo(0x9000);
+
+      // SET MANAGEMENT KEY with P2 FE: the new key needs a touch at every authentication.
+      piv.send(
+              INS_SET_MANAGEMENT_KEY,
+              0xFF,
+              0xFE,
+              concat(new byte[] {(byte) ALG_TDES}, tlv(SLOT_MANAGEMENT, DEFAULT_MANAGEMENT_KEY)))
+          .ok();
+      piv.select().ok();
+      byte[] challenge = requestChallenge(piv, ALG_TDES);
+      byte[] response =
+          PivClient.ecb(ALG_TDES, DEFAULT_MANAGEMENT_KEY, Cipher.ENCRYPT_MODE, challenge);
+      int sw =
+          piv.send(
+                  INS_GENERAL_AUTHENTICATE,
+                  ALG_TDES,
+                  SLOT_MANAGEMENT,
+                  tlv(0x7C, tlv(0x82, response)))
+              .sw();
+      assertThat(sw).as("right management key, touch refused").isEqualTo(0x6982);
+      assertThat(putChuid(piv)).as("not authenticated").isEqualTo(0x6982);
     }
   }
 
   // --- helpers ---
 
-  private KeyProcess startKey(String label) throws InterruptedException {
-    KeyProcess key = KeyProcess.startVpcd(label, temp.resolve(label + ".db"), Pcscd.VPCD_ADDRESS);
+  private KeyProcess startKey(String label, String... serveOptions) throws InterruptedException {
+    KeyProcess key =
+        KeyProcess.startVpcd(label, temp.resolve(label + ".db"), Pcscd.VPCD_ADDRESS, serveOptions);
     try {
       Pcscd.awaitCard(Pcscd.READER, CARD_TIMEOUT);
     } catch (AssertionError | InterruptedException e) {

@@ -193,14 +193,26 @@ public final class PivApplet implements Applet {
     return "PIV";
   }
 
-  /** Key import, a new management key, and PUT DATA of printed information (ykman keeps a key). */
+  /**
+   * Key import, a new management key, and PUT DATA of printed information (ykman keeps a
+   * PIN-protected management key there). Any PUT DATA whose data does not start with another
+   * container's tag list is withheld too.
+   */
   @Override
   public boolean carriesSecret(CommandApdu command) {
     return switch (command.ins()) {
       case INS_IMPORT_ASYMMETRIC_KEY, INS_SET_MANAGEMENT_KEY -> true;
-      case INS_PUT_DATA -> true; // the tag is inside the data: blank every PUT DATA to be safe
+      case INS_PUT_DATA -> !startsWithPublicTagList(command.data());
       default -> false;
     };
+  }
+
+  private static boolean startsWithPublicTagList(byte[] data) {
+    if (data.length < 5 || data[0] != TAG_TAG_LIST || data[1] != 3) {
+      return data.length > 0 && (data[0] & 0xFF) == 0x7F; // BIT group template 7F61
+    }
+    int tag = (data[2] & 0xFF) << 16 | (data[3] & 0xFF) << 8 | (data[4] & 0xFF);
+    return tag != DataObject.PRINTED_INFORMATION.tag;
   }
 
   @Override
@@ -950,8 +962,8 @@ public final class PivApplet implements Applet {
     int p2 = command.p2();
     if (p2 == PivPin.PIN.reference || p2 == PivPin.PUK.reference) {
       PivPin pin = p2 == PivPin.PIN.reference ? PivPin.PIN : PivPin.PUK;
+      // Yubico, "Get metadata", table 1: the PIN and PUK have no policy element.
       out.put(TAG_METADATA_ALGORITHM, METADATA_ALGORITHM_PIN)
-          .put(TAG_METADATA_POLICY, new byte[] {0x00, 0x00})
           .put(TAG_METADATA_IS_DEFAULT, pin.isDefault(store) ? 1 : 0)
           .put(
               TAG_METADATA_RETRIES,
@@ -1073,13 +1085,12 @@ public final class PivApplet implements Applet {
       throw new StatusException(StatusWords.SW_INCORRECT_P1P2);
     }
     requireNoData(command);
+    // Only keys made on the card can be vouched for (Yubico, "PIV attestation"). A YubiKey answers
+    // 6A80 for an imported key or an empty slot (yubikit: "make sure that key is generated").
     KeyRecord key =
         loadKey(slot)
-            .orElseThrow(() -> new StatusException(StatusWords.SW_REFERENCED_DATA_NOT_FOUND));
-    if (key.origin() != KeyRecord.ORIGIN_GENERATED) {
-      // Only keys made on the key can be vouched for (Yubico, "PIV attestation").
-      throw new StatusException(StatusWords.SW_CONDITIONS_OF_USE_NOT_SATISFIED);
-    }
+            .filter(k -> k.origin() == KeyRecord.ORIGIN_GENERATED)
+            .orElseThrow(() -> new StatusException(StatusWords.SW_WRONG_DATA));
     byte[] serial =
         store.get(PivStore.SERIAL_NUMBER).filter(v -> v.length == 4).orElse(new byte[4]);
     return ResponseApdu.success(attestation.certify(slot, key, serial, VERSION));

@@ -484,41 +484,6 @@ public final class PivApplet implements Applet {
 
   // ---- GENERAL AUTHENTICATE ---------------------------------------------------------------------
 
-  /** The dynamic authentication template 7C, decoded: each of 80, 81, 82, 85 at most once. */
-  private record Template(byte[] witness, byte[] challenge, byte[] response, byte[] exponent) {
-
-    static Template decode(byte[] data) {
-      PivTlv.Element outer = PivTlv.decodeSingle(data);
-      if (outer.tag() != TAG_DYNAMIC_AUTHENTICATION_TEMPLATE) {
-        throw new StatusException(StatusWords.SW_WRONG_DATA);
-      }
-      byte[][] items = new byte[4][];
-      for (PivTlv.Element e : PivTlv.decodeAll(outer.value())) {
-        int index =
-            switch (e.tag()) {
-              case TAG_WITNESS -> 0;
-              case TAG_CHALLENGE -> 1;
-              case TAG_RESPONSE -> 2;
-              case TAG_EXPONENTIATION -> 3;
-              default -> throw new StatusException(StatusWords.SW_WRONG_DATA);
-            };
-        if (items[index] != null) {
-          throw new StatusException(StatusWords.SW_WRONG_DATA);
-        }
-        items[index] = e.value();
-      }
-      return new Template(items[0], items[1], items[2], items[3]);
-    }
-
-    static boolean empty(byte[] item) {
-      return item != null && item.length == 0;
-    }
-
-    static boolean full(byte[] item) {
-      return item != null && item.length > 0;
-    }
-  }
-
   /**
    * GENERAL AUTHENTICATE (SP 800-73-4 part 2, 3.2.4 and appendix A): P1 the algorithm, P2 the key.
    * With the management key 9B: challenge (81 empty, then 82), witness (80 empty, then 80 alone)
@@ -535,7 +500,7 @@ public final class PivApplet implements Applet {
         PivSlot.fromReference(command.p2())
             .filter(s -> s != PivSlot.ATTESTATION)
             .orElseThrow(() -> new StatusException(StatusWords.SW_INCORRECT_P1P2));
-    Template template = Template.decode(command.data());
+    AuthenticationTemplate template = AuthenticationTemplate.decode(command.data());
     // YubiKeys answer 6A80 for an empty slot and for P1 naming another algorithm (yubikit treats
     // both as "this key does not match"); SP 800-73-4 names no status for either.
     KeyRecord key = loadKey(slot).orElseThrow(() -> new StatusException(StatusWords.SW_WRONG_DATA));
@@ -546,14 +511,14 @@ public final class PivApplet implements Applet {
     CardKey cardKey = key.key();
     // Ed25519 signs any message, the empty one included (RFC 8032, 5.1.6).
     boolean sign =
-        (Template.full(template.challenge())
+        (AuthenticationTemplate.full(template.challenge())
                 || (cardKey.type().isEdwards() && template.challenge() != null))
-            && Template.empty(template.response())
+            && AuthenticationTemplate.empty(template.response())
             && template.witness() == null
             && template.exponent() == null;
     boolean agree =
-        Template.full(template.exponent())
-            && Template.empty(template.response())
+        AuthenticationTemplate.full(template.exponent())
+            && AuthenticationTemplate.empty(template.response())
             && template.witness() == null
             && template.challenge() == null;
     if (sign && cardKey.type().isMontgomery()) {
@@ -633,10 +598,10 @@ public final class PivApplet implements Applet {
     if (command.p1() != key.algorithm().id) {
       throw new StatusException(StatusWords.SW_WRONG_DATA);
     }
-    Template t = Template.decode(command.data());
+    AuthenticationTemplate t = AuthenticationTemplate.decode(command.data());
     int block = key.algorithm().blockSize;
 
-    if (Template.empty(t.challenge())
+    if (AuthenticationTemplate.empty(t.challenge())
         && t.witness() == null
         && t.response() == null
         && t.exponent() == null) {
@@ -646,7 +611,7 @@ public final class PivApplet implements Applet {
       pending = new Pending(false, challenge);
       return ResponseApdu.success(templateOf(TAG_CHALLENGE, challenge));
     }
-    if (Template.empty(t.witness())
+    if (AuthenticationTemplate.empty(t.witness())
         && t.challenge() == null
         && t.response() == null
         && t.exponent() == null) {
@@ -656,7 +621,7 @@ public final class PivApplet implements Applet {
       pending = new Pending(true, witness);
       return ResponseApdu.success(templateOf(TAG_WITNESS, key.encrypt(witness)));
     }
-    if (Template.full(t.response())
+    if (AuthenticationTemplate.full(t.response())
         && t.witness() == null
         && t.challenge() == null
         && t.exponent() == null) {
@@ -671,9 +636,9 @@ public final class PivApplet implements Applet {
       grantManagement(key, match);
       return ResponseApdu.success();
     }
-    if (Template.full(t.witness())
-        && (t.challenge() == null || Template.full(t.challenge()))
-        && (t.response() == null || Template.empty(t.response()))
+    if (AuthenticationTemplate.full(t.witness())
+        && (t.challenge() == null || AuthenticationTemplate.full(t.challenge()))
+        && (t.response() == null || AuthenticationTemplate.empty(t.response()))
         && t.exponent() == null) {
       // Mutual authentication, step 2: the decrypted witness, and the host's own challenge.
       if (waiting == null || !waiting.witness()) {
@@ -806,7 +771,7 @@ public final class PivApplet implements Applet {
 
     CardKey cardKey;
     try {
-      cardKey = importedKey(algorithm, parts);
+      cardKey = KeyImport.key(algorithm, parts);
     } catch (CryptoException e) {
       throw new StatusException(StatusWords.SW_WRONG_DATA);
     } finally {
@@ -819,58 +784,6 @@ public final class PivApplet implements Applet {
     storeKey(slot, policies.record(slot, algorithm, KeyRecord.ORIGIN_IMPORTED, cardKey));
     log.info("PIV: {} key imported into slot {}", algorithm, slot.label());
     return ResponseApdu.success();
-  }
-
-  private static CardKey importedKey(PivAlgorithm algorithm, byte[][] parts) {
-    if (algorithm.type.isRsa()) {
-      for (int tag = TAG_RSA_P; tag <= TAG_RSA_QINV; tag++) {
-        if (parts[tag] == null) {
-          throw new CryptoException("RSA import needs 01 to 05");
-        }
-      }
-      requireNone(parts, TAG_EC_PRIVATE, TAG_ED25519_PRIVATE, TAG_X25519_PRIVATE);
-      BigInteger p = new BigInteger(1, parts[TAG_RSA_P]);
-      BigInteger q = new BigInteger(1, parts[TAG_RSA_Q]);
-      CardKey key = CardKey.rsaFromPrimes(algorithm.type, RSA_EXPONENT, p, q);
-      // The host sends the CRT values too; they must be the ones p, q and e give.
-      BigInteger dp = RSA_EXPONENT.modInverse(p.subtract(BigInteger.ONE));
-      BigInteger dq = RSA_EXPONENT.modInverse(q.subtract(BigInteger.ONE));
-      if (!dp.equals(new BigInteger(1, parts[TAG_RSA_DP]))
-          || !dq.equals(new BigInteger(1, parts[TAG_RSA_DQ]))
-          || !q.modInverse(p).equals(new BigInteger(1, parts[TAG_RSA_QINV]))) {
-        throw new CryptoException("RSA CRT values do not match p and q");
-      }
-      return key;
-    }
-    requireNone(parts, TAG_RSA_P, TAG_RSA_Q, TAG_RSA_DP, TAG_RSA_DQ, TAG_RSA_QINV);
-    int own =
-        switch (algorithm) {
-          case ED25519 -> TAG_ED25519_PRIVATE;
-          case X25519 -> TAG_X25519_PRIVATE;
-          default -> TAG_EC_PRIVATE;
-        };
-    byte[] value = null;
-    for (int tag = TAG_EC_PRIVATE; tag <= TAG_X25519_PRIVATE; tag++) {
-      if (parts[tag] == null) {
-        continue;
-      }
-      if (value != null || (tag != own && tag != TAG_EC_PRIVATE)) {
-        throw new CryptoException("one private key value of the algorithm's own tag");
-      }
-      value = parts[tag];
-    }
-    if (value == null) {
-      throw new CryptoException("no private key value");
-    }
-    return CardKey.fromScalar(algorithm.type, value);
-  }
-
-  private static void requireNone(byte[][] parts, int... tags) {
-    for (int tag : tags) {
-      if (parts[tag] != null) {
-        throw new CryptoException("tag " + tag + " does not belong to this algorithm");
-      }
-    }
   }
 
   private void storeKey(PivSlot slot, KeyRecord key) {

@@ -96,6 +96,8 @@ public final class PivYkmanScenario {
         .contains("PIN tries remaining: 3/3")
         .contains("WARNING: Using default Management key!")
         .contains("Management key algorithm: TDES")
+        .contains("CHUID:\tNo data available.")
+        .contains("CCC: \tNo data available.")
         .doesNotContain("Slot ");
     Properties meta = metadata("reset");
     soft.assertThat(meta.getProperty("pin.default")).isEqualTo("True");
@@ -171,6 +173,11 @@ public final class PivYkmanScenario {
             "9e", "CN=vcanokey 9e",
             "95", "CN=vcanokey 95");
     String info = output("info-keys");
+    // What "objects generate chuid/ccc" wrote (ykman piv.py generate_chuid, generate_ccc): the
+    // FASC-N of a non-federal issuer then a random 16-byte GUID; the CCC's card identifier prefix.
+    soft.assertThat(info)
+        .contains("CHUID:\t3019d4e739da739ced39ce739d836858210842108421c84210c3eb3410")
+        .contains("CCC: \tf015a000000116ff02");
     for (Map.Entry<String, String> entry : subjects.entrySet()) {
       String slot = entry.getKey();
       succeeded("cert-" + slot);

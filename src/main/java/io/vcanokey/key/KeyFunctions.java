@@ -7,6 +7,7 @@ import io.vcanokey.applet.fido.FidoHandler;
 import io.vcanokey.applet.ndef.NdefApplet;
 import io.vcanokey.applet.oath.OathApplet;
 import io.vcanokey.applet.openpgp.OpenPgpApplet;
+import io.vcanokey.applet.piv.PivApplet;
 import io.vcanokey.core.apdu.CardOs;
 import io.vcanokey.platform.Scheduler;
 import io.vcanokey.usb.CanoKeyDescriptors;
@@ -47,6 +48,7 @@ final class KeyFunctions {
         List.of(
             new OathApplet(context),
             new OpenPgpApplet(context),
+            new PivApplet(context),
             new AdminApplet(context),
             new NdefApplet(context, () -> DeviceConfig.read(context.state()).ndefEnabled())));
   }

@@ -41,6 +41,19 @@ class KeyFunctionsTest {
     }
   }
 
+  @Test
+  @DisplayName("SP 800-73-4 part 2, 3.1.1: a card session answers the PIV AID")
+  void newCard_piv_selectable() throws Exception {
+    try (StateFile state = StateFile.open(dir.resolve("key"))) {
+      Provisioning.provision(state, new SecureRandom());
+      AppletContext context = new AppletContext(state, UserPresence.always(), new SecureRandom());
+      CardOs card = KeyFunctions.newCard(context);
+
+      assertThat(sw(card, "00 A4 04 00 05 A0 00 00 03 08")).isEqualTo(StatusWords.SW_NO_ERROR);
+      assertThat(sw(card, "00 FD 00 00")).isEqualTo(StatusWords.SW_NO_ERROR);
+    }
+  }
+
   private static int sw(CardOs card, String apdu) {
     return ResponseApdu.decode(card.transmit(Hex.decode(apdu))).sw();
   }

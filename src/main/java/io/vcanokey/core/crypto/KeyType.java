@@ -7,9 +7,12 @@ import java.util.Optional;
 /**
  * The key algorithms a card key may use: RSA moduli of OpenPGP card 3.4 (section 4.4.3.9, algorithm
  * attributes) and the elliptic curves of its section 4.4.3.10 / RFC 6637 and RFC 4880bis, each with
- * its curve OID.
+ * its curve OID, plus RSA 1024, which only PIV takes (by import, for old tools; NIST SP 800-78-4
+ * table 3-1 no longer allows it for new keys). OpenPGP's algorithm attributes never offer it.
  */
 public enum KeyType {
+  /** RSA with a 1024-bit modulus: PIV key import only (YubiKey algorithm 06). */
+  RSA_1024(0x04, 1024, 128, ""),
   RSA_2048(0x01, 2048, 256, ""),
   RSA_3072(0x02, 3072, 384, ""),
   RSA_4096(0x03, 4096, 512, ""),
@@ -54,7 +57,7 @@ public enum KeyType {
   }
 
   public boolean isRsa() {
-    return this == RSA_2048 || this == RSA_3072 || this == RSA_4096;
+    return this == RSA_1024 || this == RSA_2048 || this == RSA_3072 || this == RSA_4096;
   }
 
   /** True for the short Weierstrass curves (NIST, secp256k1, brainpool): ECDSA and ECDH. */

@@ -13,8 +13,8 @@
  *
  * <pre>
  *   01                      format version
- *   TT                      key type code (KeyType, stable: RSA 01..03, Weierstrass 10..16,
- *                           Ed25519 20, X25519 21)
+ *   TT                      key type code (KeyType, stable: RSA 2048/3072/4096 01..03,
+ *                           RSA 1024 04, Weierstrass 10..16, Ed25519 20, X25519 21)
  *   RSA:         LLLL e  LLLL p  LLLL q     each value unsigned, with a 2-byte length
  *   Weierstrass: d                          private scalar, coordinateLength bytes
  *   Ed25519:     seed                       32 bytes (RFC 8032, 5.1.5)

@@ -15,6 +15,7 @@ class KeyTypeTest {
   @ParameterizedTest
   @CsvSource({
     // type, bits, coordinate length, OID content (RFC 5480 2.1.1.1, SEC 2, RFC 5639, RFC 4880bis)
+    "RSA_1024, 1024, 128, ''",
     "RSA_2048, 2048, 256, ''",
     "RSA_3072, 3072, 384, ''",
     "RSA_4096, 4096, 512, ''",

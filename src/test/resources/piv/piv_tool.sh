@@ -25,16 +25,17 @@ MGM=010203040506070801020304050607080102030405060708
 # Another TDES management key (not a weak DES key: yubico-piv-tool refuses those itself).
 MGM2=1F2E3D4C5B6A79880F1E2D3C4B5A69784A5B6C7D8E9FA0B1
 
+# (POSIX sh has no local variables: the helpers' names start with an underscore.)
 step() {
-  name=$1
+  _step=$1
   shift
-  "$@" < /dev/null > "$out/piv-$name.out" 2> "$out/piv-$name.err"
-  echo $? > "$out/piv-$name.rc"
+  "$@" < /dev/null > "$out/piv-$_step.out" 2> "$out/piv-$_step.err"
+  echo $? > "$out/piv-$_step.rc"
 }
 yp() {
-  name=$1
+  _yp=$1
   shift
-  step "$name" yubico-piv-tool -r "$reader" "$@"
+  step "$_yp" yubico-piv-tool -r "$reader" "$@"
 }
 # certify NAME PUBKEY: the test CA's certificate over PUBKEY in OUT/cert-NAME.pem.
 certify() {
@@ -85,20 +86,20 @@ last9e=$(for c in $combos; do case $c in 9e:*) echo "9e-${c#*:}" ;; esac; done |
 
 # Keys made by openssl, imported, certified and used: RSA 2048 and 1024, EC P-256 and P-384.
 for k in rsa2048:9a rsa1024:83 p256:84 p384:9d; do
-  name=${k%%:*}
+  kind=${k%%:*}
   slot=${k#*:}
-  key=$out/keys/$name.pem
+  key=$out/keys/$kind.pem
   if [ ! -s "$key" ]; then
-    case $name in
-      rsa*) openssl genpkey -algorithm RSA -pkeyopt "rsa_keygen_bits:${name#rsa}" -out "$key" ;;
+    case $kind in
+      rsa*) openssl genpkey -algorithm RSA -pkeyopt "rsa_keygen_bits:${kind#rsa}" -out "$key" ;;
       p256) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$key" ;;
       p384) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$key" ;;
-    esac 2> "$out/piv-keygen-$name.err"
+    esac 2> "$out/piv-keygen-$kind.err"
   fi
-  openssl pkey -in "$key" -pubout -out "$out/pub-import-$name.pem"
-  yp "import-key-$name" -a import-key -s "$slot" -i "$key"
-  certify "import-$name" "$out/pub-import-$name.pem"
-  use "import-$name" "$slot"
+  openssl pkey -in "$key" -pubout -out "$out/pub-import-$kind.pem"
+  yp "import-key-$kind" -a import-key -s "$slot" -i "$key"
+  certify "import-$kind" "$out/pub-import-$kind.pem"
+  use "import-$kind" "$slot"
 done
 # Yubico attestation documentation: only keys generated on the device can be attested.
 yp attest-imported -a attest -s 9a -o "$out/attest-imported.pem"

@@ -13,8 +13,9 @@ import java.nio.file.Path;
  * over USB CCID, and its checks: OpenSC's PIV driver recognises the card, its PKCS#15 emulation and
  * PKCS#11 module list the keys and certificates yubico-piv-tool put there (labels from OpenSC's
  * pkcs15-piv.c), signatures made through the PKCS#11 module verify with openssl against the public
- * keys, and piv-tool's management-key authentication (SP 800-73-4 part 2, 3.2.4 GENERAL
- * AUTHENTICATE, external and mutual) opens PUT DATA, which refuses without it (6982).
+ * keys, ECDH and RSA decryption through the module agree with openssl, and piv-tool's
+ * management-key authentication (SP 800-73-4 part 2, 3.2.4 GENERAL AUTHENTICATE, external and
+ * mutual) opens PUT DATA, which refuses without it (6982).
  */
 public final class PivOpenscScenario {
 
@@ -44,20 +45,28 @@ public final class PivOpenscScenario {
       succeeded("import-cert-" + slot);
     }
 
-    // OpenSC picks its PIV driver by itself, although the ATR is the OpenPGP applet's too.
+    // OpenSC picks its PIV driver by itself, although the ATR is the OpenPGP applet's too: the
+    // PIV driver comes before the OpenPGP one in OpenSC's list and finds the PIV application.
     succeeded("name");
-    assertThat(output("name")).contains("PIV-II card");
+    assertThat(output("name")).contains("Personal Identity Verification Card");
 
+    // OpenSC's PIV emulation (pkcs15-piv.c): PIN and PUK, and one private key, public key and
+    // certificate per filled slot, with the algorithm and size of the certificate's key.
     succeeded("pkcs15-dump");
     assertThat(output("pkcs15-dump"))
-        .contains("PKCS#15 Card [PIV_II]")
-        .contains("PIN [PIN]")
-        .contains("Private EC Key [PIV AUTH key]")
-        .contains("Private RSA Key [SIGN key]")
-        .contains("Private EC Key [KEY MAN key]")
+        .contains("Manufacturer ID: piv_II")
+        .contains("PIN [PIN]", "PIN [PIV PUK]")
         .contains("X.509 Certificate [Certificate for PIV Authentication]")
         .contains("X.509 Certificate [Certificate for Digital Signature]")
-        .contains("X.509 Certificate [Certificate for Key Management]");
+        .contains("X.509 Certificate [Certificate for Key Management]")
+        // SP 800-73-4 part 1, 3.3.2: discovery object with the PIV AID and the PIN usage policy.
+        .contains("7E124F0BA0000003080000100001005F2F02");
+    assertThat(block("pkcs15-dump", "Private EC Key [PIV AUTH key]"))
+        .contains("FieldLength    : 256");
+    assertThat(block("pkcs15-dump", "Private RSA Key [SIGN key]"))
+        .contains("ModLength      : 2048");
+    assertThat(block("pkcs15-dump", "Private EC Key [KEY MAN key]"))
+        .contains("FieldLength    : 384");
     succeeded("pkcs15-pubkey-9a");
     assertThat(output("pkcs15-pubkey-9a").strip())
         .as("pkcs15-tool --read-public-key 01 is the key yubico-piv-tool generated in 9A")
@@ -68,14 +77,18 @@ public final class PivOpenscScenario {
         .contains("Certificate Object; type = X.509 cert")
         .contains("label:      Certificate for PIV Authentication")
         .contains("label:      Certificate for Digital Signature")
-        .contains("Public Key Object; EC")
-        .contains("Public Key Object; RSA 2048 bits");
+        .contains("label:      Certificate for Key Management")
+        .contains("Public Key Object; EC  EC_POINT 256 bits")
+        .contains("Public Key Object; RSA 2048 bits")
+        .contains("Public Key Object; EC  EC_POINT 384 bits")
+        .doesNotContain("Private Key Object");
     succeeded("pkcs11-list-login");
     assertThat(output("pkcs11-list-login"))
-        .contains("Private Key Object; EC")
-        .contains("Private Key Object; RSA")
-        .contains("label:      PIV AUTH key")
-        .contains("label:      SIGN key");
+        .containsPattern("Private Key Object; EC\\s+label:      PIV AUTH key")
+        .containsPattern("Private Key Object; RSA\\s+label:      SIGN key")
+        .containsPattern("Private Key Object; EC\\s+label:      KEY MAN key")
+        // 9C is "PIN always" (SP 800-73-4 part 1, 3.2.2): CKA_ALWAYS_AUTHENTICATE.
+        .contains("Access:     always authenticate, sensitive");
 
     succeeded("pkcs11-sign-ec");
     succeeded("verify-ec");
@@ -83,23 +96,49 @@ public final class PivOpenscScenario {
     succeeded("pkcs11-sign-rsa");
     succeeded("verify-rsa");
     assertThat(output("verify-rsa")).contains("Verified OK");
+    succeeded("pkcs11-derive");
+    succeeded("derive-openssl");
+    assertThat(bytes("opensc-secret-card.bin"))
+        .as("ECDH secret of 9D through PKCS#11 equals openssl's")
+        .hasSize(48)
+        .isEqualTo(bytes("opensc-secret-host.bin"));
+    succeeded("encrypt");
+    succeeded("pkcs11-decrypt");
+    assertThat(bytes("opensc-decrypted.txt")).isEqualTo(bytes("opensc-plain.txt"));
     assertThat(exitStatus("pkcs11-wrong-pin")).as("pkcs11-tool with a wrong PIN").isNotZero();
     assertThat(error("pkcs11-wrong-pin")).contains("CKR_PIN_INCORRECT");
     assertThat(output("tries-after-wrong")).contains("PIN tries left:\t2\n");
 
     // PUT DATA without the management key: SP 800-73-4 part 2, 3.3.2, security status 6982.
     assertThat(output("piv-put-no-auth")).contains("Received (SW1=0x69, SW2=0x82)");
-    succeeded("piv-external");
-    assertThat(output("piv-external")).contains("Received (SW1=0x90, SW2=0x00)");
-    assertThat(output("piv-get-1"))
-        .contains("Received (SW1=0x90, SW2=0x00)")
-        .contains("53 02 CA FE");
+    if (exitStatus("piv-external") == 0) {
+      assertThat(output("piv-external")).contains("Received (SW1=0x90, SW2=0x00)");
+      assertThat(output("piv-get-1")).contains("53 02 CA FE");
+    } else {
+      // OpenSC 0.23.0 fails external authentication itself, with any card, before it sends the
+      // response (its length check is wrong: OpenSC issue 2658, fixed in 0.24.0).
+      assertThat(error("piv-external")).contains("admin_mode failed -1400");
+      assertThat(output("piv-get-1")).contains("Received (SW1=0x6A, SW2=0x82)");
+    }
     succeeded("piv-mutual");
     assertThat(output("piv-mutual")).contains("Received (SW1=0x90, SW2=0x00)");
-    assertThat(output("piv-get-2")).contains("53 02 BE EF");
+    assertThat(output("piv-get-2"))
+        .contains("Received (SW1=0x90, SW2=0x00)")
+        .contains("53 02 BE EF");
+    // A wrong key: the card refuses the host's response to its witness with 6982 (part 2, 3.2.4).
     assertThat(exitStatus("piv-wrong-key")).as("piv-tool -A M with a wrong key").isNotZero();
+    assertThat(error("piv-wrong-key")).contains("admin_mode failed -1211");
     assertThat(exitStatus("piv-wrong-key-external")).as("piv-tool -A A, wrong key").isNotZero();
     assertThat(output("piv-get-3")).as("nothing written with a wrong key").contains("53 02 BE EF");
+  }
+
+  /** The lines of a pkcs15-tool --dump entry, from its header to the next blank line. */
+  private String block(String step, String header) {
+    String text = output(step);
+    int start = text.indexOf(header + "\n");
+    assertThat(start).as("%s in:\n%s", header, text).isNotNegative();
+    int end = text.indexOf("\n\n", start);
+    return text.substring(start, end < 0 ? text.length() : end);
   }
 
   private void succeeded(String step) {
@@ -120,11 +159,15 @@ public final class PivOpenscScenario {
     return read("opensc-" + step + ".err");
   }
 
-  private String read(String file) {
+  private byte[] bytes(String file) {
     try {
-      return Files.readString(out.resolve(file), StandardCharsets.UTF_8);
+      return Files.readAllBytes(out.resolve(file));
     } catch (IOException e) {
       throw new UncheckedIOException("missing result " + file, e);
     }
+  }
+
+  private String read(String file) {
+    return new String(bytes(file), StandardCharsets.UTF_8);
   }
 }

@@ -326,7 +326,9 @@ public final class PivToolScenario {
     assertThat(exitStatus(step))
         .as("piv step %s:\n%s\n%s", step, output(step), error(step))
         .isZero();
-    assertThat(error(step)).contains(messages);
+    for (String message : messages) {
+      assertThat(error(step)).as("piv step %s", step).contains(message);
+    }
   }
 
   private void assertFailed(String step, String message) {

@@ -8,8 +8,6 @@
 # and unblocking, management key change, PIN retries and reset.
 # Each step NAME leaves stdout in OUT/piv-NAME.out, messages in OUT/piv-NAME.err and the exit
 # status in OUT/piv-NAME.rc; files the steps make are kept in OUT too. The host checks them.
-# Keys to import are made with openssl unless OUT/keys/NAME.pem exists (rsa2048, rsa1024, p256,
-# p384), so a slow guest can be handed keys made on the host.
 out=$1
 reader=$2
 shift 2
@@ -89,13 +87,11 @@ for k in rsa2048:9a rsa1024:83 p256:84 p384:9d; do
   kind=${k%%:*}
   slot=${k#*:}
   key=$out/keys/$kind.pem
-  if [ ! -s "$key" ]; then
-    case $kind in
-      rsa*) openssl genpkey -algorithm RSA -pkeyopt "rsa_keygen_bits:${kind#rsa}" -out "$key" ;;
-      p256) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$key" ;;
-      p384) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$key" ;;
-    esac 2> "$out/piv-keygen-$kind.err"
-  fi
+  case $kind in
+    rsa*) step "keygen-$kind" openssl genpkey -algorithm RSA -pkeyopt "rsa_keygen_bits:${kind#rsa}" -out "$key" ;;
+    p256) step "keygen-$kind" openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$key" ;;
+    p384) step "keygen-$kind" openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$key" ;;
+  esac
   openssl pkey -in "$key" -pubout -out "$out/pub-import-$kind.pem"
   yp "import-key-$kind" -a import-key -s "$slot" -i "$key"
   certify "import-$kind" "$out/pub-import-$kind.pem"

@@ -155,6 +155,7 @@ public final class PivToolScenario {
 
   private void assertImportedKey(String imported) {
     String name = imported.substring(0, imported.indexOf(':'));
+    succeeded("keygen-" + name);
     succeeded("import-key-" + name, "Successfully imported a new private key.");
     String algorithm =
         switch (name) {

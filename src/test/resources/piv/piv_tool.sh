@@ -82,6 +82,32 @@ last9e=$(for c in $combos; do case $c in 9e:*) echo "9e-${c#*:}" ;; esac; done |
 [ -n "$last9a" ] && yp sign-without-pin-9a -a test-signature -s 9a -i "$out/cert-$last9a.pem"
 [ -n "$last9e" ] && yp sign-without-pin-9e -a test-signature -s 9e -i "$out/cert-$last9e.pem"
 
+# The default PIN policies in one session: 9A "once" signs twice after one VERIFY, 9C "always"
+# only once (SP 800-73-4 part 1, 3.2.2: the PIN is verified immediately before each use).
+last9c=$(for c in $combos; do case $c in 9c:*) echo "9c-${c#*:}" ;; esac; done | tail -n 1)
+[ -n "$last9a" ] && yp sign-twice-9a -a verify-pin -P "$PIN" -a test-signature -a test-signature \
+  -s 9a -i "$out/cert-$last9a.pem"
+[ -n "$last9c" ] && yp sign-twice-9c -a verify-pin -P "$PIN" -a test-signature -a test-signature \
+  -s 9c -i "$out/cert-$last9c.pem"
+# Policies chosen at generation (Yubico extension: --pin-policy, --touch-policy; the key grants
+# touches by itself under the default --touch auto).
+yp gen-pin-never -a generate -s 85 -A ECCP256 --pin-policy=never -o "$out/pub-pin-never.pem"
+certify pin-never "$out/pub-pin-never.pem"
+yp import-cert-pin-never -a import-certificate -s 85 -i "$out/cert-pin-never.pem"
+yp sign-pin-never -a test-signature -s 85 -i "$out/cert-pin-never.pem"
+yp gen-pin-always -a generate -s 86 -A ECCP256 --pin-policy=always -o "$out/pub-pin-always.pem"
+certify pin-always "$out/pub-pin-always.pem"
+yp import-cert-pin-always -a import-certificate -s 86 -i "$out/cert-pin-always.pem"
+yp sign-twice-pin-always -a verify-pin -P "$PIN" -a test-signature -a test-signature \
+  -s 86 -i "$out/cert-pin-always.pem"
+yp gen-touch-always -a generate -s 87 -A ECCP256 --touch-policy=always -o "$out/pub-touch.pem"
+certify touch "$out/pub-touch.pem"
+yp import-cert-touch -a import-certificate -s 87 -i "$out/cert-touch.pem"
+yp sign-touch -a verify-pin -P "$PIN" -a test-signature -s 87 -i "$out/cert-touch.pem"
+# delete-certificate empties the certificate object.
+yp delete-cert -a delete-certificate -s 87
+yp read-deleted-cert -a read-certificate -s 87 -o "$out/deleted.pem"
+
 # Keys made by openssl, imported, certified and used: RSA 2048 and 1024, EC P-256 and P-384.
 for k in rsa2048:9a rsa1024:83 p256:84 p384:9d; do
   kind=${k%%:*}

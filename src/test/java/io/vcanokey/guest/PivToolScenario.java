@@ -31,6 +31,9 @@ public final class PivToolScenario {
   /** The script, in src/test/resources/piv. */
   public static final String SCRIPT = "piv_tool.sh";
 
+  /** The touch-policy script for a key run with {@code --touch deny}, in src/test/resources/piv. */
+  public static final String TOUCH_SCRIPT = "piv_touch.sh";
+
   /** Every slot with every algorithm yubico-piv-tool 2.2 generates (the script's default). */
   public static final List<String> ALL_KEYS =
       List.of(
@@ -94,6 +97,7 @@ public final class PivToolScenario {
     }
     assertStatusLists(keys);
     assertPinPolicies(keys);
+    assertChosenPolicies();
     for (String imported : IMPORTED) {
       assertImportedKey(imported);
     }
@@ -102,6 +106,26 @@ public final class PivToolScenario {
     assertPinAndPuk();
     assertManagementKeyAndRetries();
     assertReset();
+  }
+
+  /**
+   * Checks the results of {@link #TOUCH_SCRIPT} on a key that refuses every touch: a key with touch
+   * policy "always" and a management key set to need a touch are refused, a key with touch policy
+   * "never" works (Yubico PIV extensions: touch policy; issue 5: refusal answers 6982).
+   */
+  public void assertTouchRefused() {
+    for (String step : List.of("ca", "cert-9a", "cert-9e")) {
+      succeeded("touch-" + step);
+    }
+    succeeded("touch-gen-9a", "Successfully generated a new private key.");
+    succeeded("touch-import-cert-9a", "Successfully imported a new certificate.");
+    assertFailed("touch-sign-9a", "Failed signing test data.");
+    assertThat(error("touch-sign-9a")).contains("Successfully verified PIN.");
+    succeeded("touch-gen-9e", "Successfully generated a new private key.");
+    succeeded("touch-import-cert-9e", "Successfully imported a new certificate.");
+    succeeded("touch-sign-9e", "Successful ECDSA verification.");
+    succeeded("touch-set-mgm-key", "Successfully set new management key.");
+    assertFailed("touch-use-mgm-key", "Failed authentication with the application.");
   }
 
   private void assertStatusAndObjects(String serial) {
@@ -214,11 +238,43 @@ public final class PivToolScenario {
     if (keys.stream().anyMatch(k -> k.startsWith("9a:"))) {
       assertFailed("sign-without-pin-9a", "Failed signing test data.");
     }
+    if (keys.stream().anyMatch(k -> k.startsWith("9a:"))) {
+      succeeded("sign-twice-9a", "Successfully verified PIN.");
+      assertThat(error("sign-twice-9a"))
+          .containsPattern("(Successful (RSA|ECDSA) verification\\.\\s+){2}");
+    }
+    if (keys.stream().anyMatch(k -> k.startsWith("9c:"))) {
+      assertSignedOnceThenRefused("sign-twice-9c");
+    }
     if (keys.stream().anyMatch(k -> k.startsWith("9e:"))) {
       succeeded("sign-without-pin-9e");
       assertThat(error("sign-without-pin-9e"))
           .containsPattern("Successful (RSA|ECDSA) verification");
     }
+  }
+
+  /** PIN and touch policies chosen with --pin-policy and --touch-policy, delete-certificate. */
+  private void assertChosenPolicies() {
+    succeeded("gen-pin-never", "Successfully generated a new private key.");
+    succeeded("import-cert-pin-never");
+    succeeded("sign-pin-never", "Successful ECDSA verification.");
+    succeeded("gen-pin-always", "Successfully generated a new private key.");
+    succeeded("import-cert-pin-always");
+    assertSignedOnceThenRefused("sign-twice-pin-always");
+    succeeded("gen-touch-always", "Successfully generated a new private key.");
+    succeeded("import-cert-touch");
+    succeeded("sign-touch", "Successful ECDSA verification.");
+    succeeded("delete-cert");
+    assertFailed("read-deleted-cert", "Failed fetching certificate.");
+  }
+
+  /** One VERIFY, two signatures: the first works, the second needs the PIN again. */
+  private void assertSignedOnceThenRefused(String step) {
+    assertThat(exitStatus(step)).as("piv step %s:\n%s", step, error(step)).isNotZero();
+    assertThat(error(step))
+        .containsPattern(
+            "Successfully verified PIN\\.\\s+Successful (RSA|ECDSA) verification\\.\\s+"
+                + "Failed signing test data\\.");
   }
 
   private void assertDataObjects() {

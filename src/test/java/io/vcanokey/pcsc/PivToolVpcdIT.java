@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The PIV applet (issue 5) through yubico-piv-tool 2.2 and OpenSC 0.23 on the host, over pcscd's
  * vpcd reader to {@code serve --vpcd}: every slot with every algorithm yubico-piv-tool generates,
  * attestation, certificates, signatures and decryption, imported keys, objects, PIN and PUK,
- * management key, retries and reset; then OpenSC's PIV driver, PKCS#11 module and piv-tool.
+ * management key, retries and reset; then OpenSC's PIV driver, PKCS#11 module and piv-tool. A
+ * second key that refuses every touch shows the touch policies.
  */
 class PivToolVpcdIT extends PcscdTest {
 
@@ -43,6 +44,23 @@ class PivToolVpcdIT extends PcscdTest {
 
       runScript(scripts.resolve(PivOpenscScenario.SCRIPT), out, List.of());
       PivOpenscScenario.resultsIn(out).assertAll();
+    }
+  }
+
+  @Test
+  @DisplayName("serve --touch deny: yubico-piv-tool's touch-policy keys and management key refused")
+  void pivTool_touchDenied_refused() throws Exception {
+    PivToolScenario.requireTools();
+    Path script = temp.resolve(PivToolScenario.TOUCH_SCRIPT);
+    Files.write(script, GuestImage.resource("piv/" + PivToolScenario.TOUCH_SCRIPT));
+    Path out = temp.resolve("out");
+
+    try (KeyProcess key =
+        KeyProcess.startVpcd(
+            "piv-deny", temp.resolve("key.db"), Pcscd.VPCD_ADDRESS, "--touch", "deny")) {
+      Pcscd.awaitCard(Pcscd.READER, CARD_TIMEOUT);
+      runScript(script, out, List.of());
+      PivToolScenario.resultsIn(out).assertTouchRefused();
     }
   }
 

@@ -193,14 +193,26 @@ public final class PivApplet implements Applet {
     return "PIV";
   }
 
-  /** Key import, a new management key, and PUT DATA of printed information (ykman keeps a key). */
+  /**
+   * Key import, a new management key, and PUT DATA of printed information (ykman keeps a
+   * PIN-protected management key there). Any PUT DATA whose data does not start with another
+   * container's tag list is withheld too.
+   */
   @Override
   public boolean carriesSecret(CommandApdu command) {
     return switch (command.ins()) {
       case INS_IMPORT_ASYMMETRIC_KEY, INS_SET_MANAGEMENT_KEY -> true;
-      case INS_PUT_DATA -> true; // the tag is inside the data: blank every PUT DATA to be safe
+      case INS_PUT_DATA -> !startsWithPublicTagList(command.data());
       default -> false;
     };
+  }
+
+  private static boolean startsWithPublicTagList(byte[] data) {
+    if (data.length < 5 || data[0] != TAG_TAG_LIST || data[1] != 3) {
+      return data.length > 0 && (data[0] & 0xFF) == 0x7F; // BIT group template 7F61
+    }
+    int tag = (data[2] & 0xFF) << 16 | (data[3] & 0xFF) << 8 | (data[4] & 0xFF);
+    return tag != DataObject.PRINTED_INFORMATION.tag;
   }
 
   @Override
@@ -472,41 +484,6 @@ public final class PivApplet implements Applet {
 
   // ---- GENERAL AUTHENTICATE ---------------------------------------------------------------------
 
-  /** The dynamic authentication template 7C, decoded: each of 80, 81, 82, 85 at most once. */
-  private record Template(byte[] witness, byte[] challenge, byte[] response, byte[] exponent) {
-
-    static Template decode(byte[] data) {
-      PivTlv.Element outer = PivTlv.decodeSingle(data);
-      if (outer.tag() != TAG_DYNAMIC_AUTHENTICATION_TEMPLATE) {
-        throw new StatusException(StatusWords.SW_WRONG_DATA);
-      }
-      byte[][] items = new byte[4][];
-      for (PivTlv.Element e : PivTlv.decodeAll(outer.value())) {
-        int index =
-            switch (e.tag()) {
-              case TAG_WITNESS -> 0;
-              case TAG_CHALLENGE -> 1;
-              case TAG_RESPONSE -> 2;
-              case TAG_EXPONENTIATION -> 3;
-              default -> throw new StatusException(StatusWords.SW_WRONG_DATA);
-            };
-        if (items[index] != null) {
-          throw new StatusException(StatusWords.SW_WRONG_DATA);
-        }
-        items[index] = e.value();
-      }
-      return new Template(items[0], items[1], items[2], items[3]);
-    }
-
-    static boolean empty(byte[] item) {
-      return item != null && item.length == 0;
-    }
-
-    static boolean full(byte[] item) {
-      return item != null && item.length > 0;
-    }
-  }
-
   /**
    * GENERAL AUTHENTICATE (SP 800-73-4 part 2, 3.2.4 and appendix A): P1 the algorithm, P2 the key.
    * With the management key 9B: challenge (81 empty, then 82), witness (80 empty, then 80 alone)
@@ -523,7 +500,7 @@ public final class PivApplet implements Applet {
         PivSlot.fromReference(command.p2())
             .filter(s -> s != PivSlot.ATTESTATION)
             .orElseThrow(() -> new StatusException(StatusWords.SW_INCORRECT_P1P2));
-    Template template = Template.decode(command.data());
+    AuthenticationTemplate template = AuthenticationTemplate.decode(command.data());
     // YubiKeys answer 6A80 for an empty slot and for P1 naming another algorithm (yubikit treats
     // both as "this key does not match"); SP 800-73-4 names no status for either.
     KeyRecord key = loadKey(slot).orElseThrow(() -> new StatusException(StatusWords.SW_WRONG_DATA));
@@ -534,14 +511,14 @@ public final class PivApplet implements Applet {
     CardKey cardKey = key.key();
     // Ed25519 signs any message, the empty one included (RFC 8032, 5.1.6).
     boolean sign =
-        (Template.full(template.challenge())
+        (AuthenticationTemplate.full(template.challenge())
                 || (cardKey.type().isEdwards() && template.challenge() != null))
-            && Template.empty(template.response())
+            && AuthenticationTemplate.empty(template.response())
             && template.witness() == null
             && template.exponent() == null;
     boolean agree =
-        Template.full(template.exponent())
-            && Template.empty(template.response())
+        AuthenticationTemplate.full(template.exponent())
+            && AuthenticationTemplate.empty(template.response())
             && template.witness() == null
             && template.challenge() == null;
     if (sign && cardKey.type().isMontgomery()) {
@@ -621,10 +598,10 @@ public final class PivApplet implements Applet {
     if (command.p1() != key.algorithm().id) {
       throw new StatusException(StatusWords.SW_WRONG_DATA);
     }
-    Template t = Template.decode(command.data());
+    AuthenticationTemplate t = AuthenticationTemplate.decode(command.data());
     int block = key.algorithm().blockSize;
 
-    if (Template.empty(t.challenge())
+    if (AuthenticationTemplate.empty(t.challenge())
         && t.witness() == null
         && t.response() == null
         && t.exponent() == null) {
@@ -634,7 +611,7 @@ public final class PivApplet implements Applet {
       pending = new Pending(false, challenge);
       return ResponseApdu.success(templateOf(TAG_CHALLENGE, challenge));
     }
-    if (Template.empty(t.witness())
+    if (AuthenticationTemplate.empty(t.witness())
         && t.challenge() == null
         && t.response() == null
         && t.exponent() == null) {
@@ -644,7 +621,7 @@ public final class PivApplet implements Applet {
       pending = new Pending(true, witness);
       return ResponseApdu.success(templateOf(TAG_WITNESS, key.encrypt(witness)));
     }
-    if (Template.full(t.response())
+    if (AuthenticationTemplate.full(t.response())
         && t.witness() == null
         && t.challenge() == null
         && t.exponent() == null) {
@@ -659,9 +636,9 @@ public final class PivApplet implements Applet {
       grantManagement(key, match);
       return ResponseApdu.success();
     }
-    if (Template.full(t.witness())
-        && (t.challenge() == null || Template.full(t.challenge()))
-        && (t.response() == null || Template.empty(t.response()))
+    if (AuthenticationTemplate.full(t.witness())
+        && (t.challenge() == null || AuthenticationTemplate.full(t.challenge()))
+        && (t.response() == null || AuthenticationTemplate.empty(t.response()))
         && t.exponent() == null) {
       // Mutual authentication, step 2: the decrypted witness, and the host's own challenge.
       if (waiting == null || !waiting.witness()) {
@@ -794,7 +771,7 @@ public final class PivApplet implements Applet {
 
     CardKey cardKey;
     try {
-      cardKey = importedKey(algorithm, parts);
+      cardKey = KeyImport.key(algorithm, parts);
     } catch (CryptoException e) {
       throw new StatusException(StatusWords.SW_WRONG_DATA);
     } finally {
@@ -807,58 +784,6 @@ public final class PivApplet implements Applet {
     storeKey(slot, policies.record(slot, algorithm, KeyRecord.ORIGIN_IMPORTED, cardKey));
     log.info("PIV: {} key imported into slot {}", algorithm, slot.label());
     return ResponseApdu.success();
-  }
-
-  private static CardKey importedKey(PivAlgorithm algorithm, byte[][] parts) {
-    if (algorithm.type.isRsa()) {
-      for (int tag = TAG_RSA_P; tag <= TAG_RSA_QINV; tag++) {
-        if (parts[tag] == null) {
-          throw new CryptoException("RSA import needs 01 to 05");
-        }
-      }
-      requireNone(parts, TAG_EC_PRIVATE, TAG_ED25519_PRIVATE, TAG_X25519_PRIVATE);
-      BigInteger p = new BigInteger(1, parts[TAG_RSA_P]);
-      BigInteger q = new BigInteger(1, parts[TAG_RSA_Q]);
-      CardKey key = CardKey.rsaFromPrimes(algorithm.type, RSA_EXPONENT, p, q);
-      // The host sends the CRT values too; they must be the ones p, q and e give.
-      BigInteger dp = RSA_EXPONENT.modInverse(p.subtract(BigInteger.ONE));
-      BigInteger dq = RSA_EXPONENT.modInverse(q.subtract(BigInteger.ONE));
-      if (!dp.equals(new BigInteger(1, parts[TAG_RSA_DP]))
-          || !dq.equals(new BigInteger(1, parts[TAG_RSA_DQ]))
-          || !q.modInverse(p).equals(new BigInteger(1, parts[TAG_RSA_QINV]))) {
-        throw new CryptoException("RSA CRT values do not match p and q");
-      }
-      return key;
-    }
-    requireNone(parts, TAG_RSA_P, TAG_RSA_Q, TAG_RSA_DP, TAG_RSA_DQ, TAG_RSA_QINV);
-    int own =
-        switch (algorithm) {
-          case ED25519 -> TAG_ED25519_PRIVATE;
-          case X25519 -> TAG_X25519_PRIVATE;
-          default -> TAG_EC_PRIVATE;
-        };
-    byte[] value = null;
-    for (int tag = TAG_EC_PRIVATE; tag <= TAG_X25519_PRIVATE; tag++) {
-      if (parts[tag] == null) {
-        continue;
-      }
-      if (value != null || (tag != own && tag != TAG_EC_PRIVATE)) {
-        throw new CryptoException("one private key value of the algorithm's own tag");
-      }
-      value = parts[tag];
-    }
-    if (value == null) {
-      throw new CryptoException("no private key value");
-    }
-    return CardKey.fromScalar(algorithm.type, value);
-  }
-
-  private static void requireNone(byte[][] parts, int... tags) {
-    for (int tag : tags) {
-      if (parts[tag] != null) {
-        throw new CryptoException("tag " + tag + " does not belong to this algorithm");
-      }
-    }
   }
 
   private void storeKey(PivSlot slot, KeyRecord key) {
@@ -950,8 +875,8 @@ public final class PivApplet implements Applet {
     int p2 = command.p2();
     if (p2 == PivPin.PIN.reference || p2 == PivPin.PUK.reference) {
       PivPin pin = p2 == PivPin.PIN.reference ? PivPin.PIN : PivPin.PUK;
+      // Yubico, "Get metadata", table 1: the PIN and PUK have no policy element.
       out.put(TAG_METADATA_ALGORITHM, METADATA_ALGORITHM_PIN)
-          .put(TAG_METADATA_POLICY, new byte[] {0x00, 0x00})
           .put(TAG_METADATA_IS_DEFAULT, pin.isDefault(store) ? 1 : 0)
           .put(
               TAG_METADATA_RETRIES,
@@ -1073,13 +998,12 @@ public final class PivApplet implements Applet {
       throw new StatusException(StatusWords.SW_INCORRECT_P1P2);
     }
     requireNoData(command);
+    // Only keys made on the card can be vouched for (Yubico, "PIV attestation"). A YubiKey answers
+    // 6A80 for an imported key or an empty slot (yubikit: "make sure that key is generated").
     KeyRecord key =
         loadKey(slot)
-            .orElseThrow(() -> new StatusException(StatusWords.SW_REFERENCED_DATA_NOT_FOUND));
-    if (key.origin() != KeyRecord.ORIGIN_GENERATED) {
-      // Only keys made on the key can be vouched for (Yubico, "PIV attestation").
-      throw new StatusException(StatusWords.SW_CONDITIONS_OF_USE_NOT_SATISFIED);
-    }
+            .filter(k -> k.origin() == KeyRecord.ORIGIN_GENERATED)
+            .orElseThrow(() -> new StatusException(StatusWords.SW_WRONG_DATA));
     byte[] serial =
         store.get(PivStore.SERIAL_NUMBER).filter(v -> v.length == 4).orElse(new byte[4]);
     return ResponseApdu.success(attestation.certify(slot, key, serial, VERSION));

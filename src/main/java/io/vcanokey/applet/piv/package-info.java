@@ -45,7 +45,15 @@
  *                               policy || origin (01 generated, 02 imported) || CardKey.encode()
  *   piv/obj-TAG                 TAG the container's tag in hex (5FC105, 7F61): the value inside
  *                               tag 53 (for 7F61 inside its own tag)
+ *   piv/key-F9, piv/obj-5FFF01  the attestation key and its certificate container (70 cert,
+ *                               71 00, FE 00): made together at first use (GET DATA 5FFF01,
+ *                               GET METADATA F9 or ATTEST) when piv/key-F9 is missing
  * </pre>
+ *
+ * <p>Status words not named by SP 800-73-4 follow what a YubiKey answers: 6A86 for a P1 or P2 that
+ * names no slot or no mode, 6A88 for a key reference that has no PIN (VERIFY 00 or 81, CHANGE
+ * REFERENCE DATA 9B) and for GET METADATA of an empty slot, 6A80 for every malformed data field,
+ * 6700 for data where a command takes none, 6985 for a management-key answer with nothing pending.
  *
  * <p>Security counters: a PIN or PUK check writes the decremented counter durably before the
  * comparison and the full counter after a match (ISO/IEC 7816-4:2005, 7.5.6), so a restart never
@@ -73,6 +81,13 @@
  *   <li>A refused touch answers 6982, as a YubiKey does; the reference answers 6600.
  *   <li>RESET needs both PIN and PUK blocked and otherwise answers 6985; it keeps the attestation
  *       key and certificate in F9, as a YubiKey keeps them.
+ *   <li>ATTEST answers 6A80 for an imported key or an empty slot, as a YubiKey does (yubikit reads
+ *       6A80 as "make sure that key is generated"); slot F9 itself and 9B answer 6A86. The
+ *       attestation CA is our own self-signed P-256 certificate "CN=CanoKey PIV Attestation", not
+ *       Yubico's; attested certificates are named "CN=CanoKey PIV Attestation 9A" and carry form
+ *       factor 00 (unspecified).
+ *   <li>MOVE KEY refuses a destination that holds a key (6985) and an empty source (6A88); the
+ *       certificate containers stay where they are, as on a YubiKey.
  *   <li>The discovery object's PIN usage policy is 40 00 (SP 800-73-4 part 1, 3.3.2: the second
  *       byte only matters with a global PIN); the reference sends 40 10.
  * </ul>

@@ -204,7 +204,10 @@ public final class CardOs {
     } else {
       response = selected.process(whole);
     }
-    return firstChunk(whole, response);
+    // The response's size follows the command as the host sent it: a chain of short segments
+    // without Le takes at most 256 bytes at a time, even though the joined command is longer than
+    // a short APDU could carry.
+    return firstChunk(command, response);
   }
 
   /**

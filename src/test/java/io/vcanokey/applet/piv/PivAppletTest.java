@@ -6,6 +6,7 @@ import static io.vcanokey.applet.piv.PivHost.inner;
 import static io.vcanokey.applet.piv.PivHost.tlv;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vcanokey.core.apdu.CommandApdu;
 import io.vcanokey.core.apdu.ResponseApdu;
 import io.vcanokey.core.bytes.Hex;
 import java.nio.file.Path;
@@ -65,6 +66,37 @@ class PivAppletTest {
     assertThat(Hex.encode(version.data())).isEqualTo("050700");
     assertSw(serial, 0x9000);
     assertThat(serial.data()).isEqualTo(PivHost.SERIAL);
+  }
+
+  @Test
+  @DisplayName("STYLE.md: key import, a new management key and printed information are not traced")
+  void carriesSecret_secretCommandsOnly() {
+    PivApplet applet = host.applet;
+
+    assertThat(applet.carriesSecret(CommandApdu.of(0, 0xFE, 0x11, 0x9A, new byte[3]))).isTrue();
+    assertThat(applet.carriesSecret(CommandApdu.of(0, 0xFF, 0xFF, 0xFF, new byte[3]))).isTrue();
+    assertThat(
+            applet.carriesSecret(
+                CommandApdu.of(0, 0xDB, 0x3F, 0xFF, Hex.decode("5C035FC109530100"))))
+        .isTrue();
+    assertThat(
+            applet.carriesSecret(
+                CommandApdu.of(0, 0xDB, 0x3F, 0xFF, Hex.decode("5C035FC105530100"))))
+        .isFalse();
+    assertThat(applet.carriesSecret(CommandApdu.of(0, 0xDB, 0x3F, 0xFF, Hex.decode("7F6100"))))
+        .isFalse();
+    assertThat(applet.carriesSecret(CommandApdu.of(0, 0xDB, 0x3F, 0xFF, Hex.decode("5C"))))
+        .isTrue();
+    assertThat(applet.carriesSecret(CommandApdu.of(0, 0xCB, 0x3F, 0xFF, Hex.decode("5C017E"))))
+        .isFalse();
+  }
+
+  @Test
+  @DisplayName("GET SERIAL without a provisioned serial answers 6A88")
+  void getSerial_noSerialRecord_answers6A88() throws Exception {
+    host.state.update(tx -> tx.delete("admin/sn"));
+
+    assertSw(host.send("00 F8 00 00"), 0x6A88);
   }
 
   @Test

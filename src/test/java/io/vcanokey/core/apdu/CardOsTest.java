@@ -224,6 +224,26 @@ class CardOsTest {
   }
 
   @Test
+  @DisplayName(
+      "ISO 7816-4:2005 5.1.3: a chain of short segments without Le gets at most 256 bytes, then"
+          + " 61XX (yubico-piv-tool's RSA decryption)")
+  void transmit_shortChainWithoutLe_responseLimitedToShortNe() {
+    send("00 A4 04 00 05 A0 00 00 03 08");
+    byte[] first = new byte[255];
+    byte[] second = new byte[45];
+    assertThat(card.transmit(CommandApdu.of(0x10, 0x01, 0, 0, first).encode()))
+        .isEqualTo(Hex.decode("90 00"));
+
+    ResponseApdu last =
+        ResponseApdu.decode(card.transmit(CommandApdu.of(0, 1, 0, 0, second).encode()));
+
+    assertThat(last.length()).isEqualTo(256);
+    assertThat(StatusWords.format(last.sw())).isEqualTo("612C");
+    assertThat(ResponseApdu.decode(card.transmit(Hex.decode("00 C0 00 00 00"))).length())
+        .isEqualTo(44);
+  }
+
+  @Test
   @DisplayName("inventory 11.2 test_apdu: a command with another header abandons the chain")
   void transmit_chainBrokenByOtherHeader_newCommandAloneAndChainDropped() {
     send("00 A4 04 00 05 A0 00 00 03 08");

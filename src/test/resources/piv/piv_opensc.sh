@@ -65,7 +65,7 @@ p11 pkcs11-sign-ec --login --pin "$PIN" --id 01 -s -m ECDSA-SHA256 --signature-f
   -i "$out/opensc-data.txt" -o "$out/opensc-sig-9a.der"
 step verify-ec openssl dgst -sha256 -verify "$out/opensc-pub-9a.pem" \
   -signature "$out/opensc-sig-9a.der" "$out/opensc-data.txt"
-# 9C is "PIN always" (SP 800-73-4 part 1, 3.2.2): the module logs in again just for the signature.
+# 9C is "PIN Always" (SP 800-73-4 part 1, table 4b): the module logs in again for the signature.
 p11 pkcs11-sign-rsa --login --pin "$PIN" --id 02 -s -m SHA256-RSA-PKCS \
   -i "$out/opensc-data.txt" -o "$out/opensc-sig-9c.bin"
 step verify-rsa openssl dgst -sha256 -verify "$out/opensc-pub-9c.pem" \

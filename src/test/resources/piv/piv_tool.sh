@@ -16,7 +16,7 @@ combos=${*:-"9a:RSA2048 9c:RSA2048 9d:RSA2048 9e:RSA2048 82:RSA2048 \
 9a:ECCP384 9c:ECCP384 9d:ECCP384 9e:ECCP384 82:ECCP384"}
 mkdir -p "$out/keys"
 
-# Defaults of SP 800-73-4 and the YubiKey (Yubico "PIV" introduction): PIN, PUK, TDES management key.
+# Defaults of SP 800-73-4 and the YubiKey (Yubico "PIV" introduction): PIN, PUK, management key.
 PIN=123456
 PUK=12345678
 MGM=010203040506070801020304050607080102030405060708
@@ -76,14 +76,14 @@ for combo in $combos; do
 done
 yp status-keys -a status
 
-# PIN policies (SP 800-73-4 part 1, 3.2: 9E needs no PIN; 9A does).
+# PIN policies (SP 800-73-4 part 1, table 4b: 9E needs no PIN; 9A does).
 last9a=$(for c in $combos; do case $c in 9a:*) echo "9a-${c#*:}" ;; esac; done | tail -n 1)
 last9e=$(for c in $combos; do case $c in 9e:*) echo "9e-${c#*:}" ;; esac; done | tail -n 1)
 [ -n "$last9a" ] && yp sign-without-pin-9a -a test-signature -s 9a -i "$out/cert-$last9a.pem"
 [ -n "$last9e" ] && yp sign-without-pin-9e -a test-signature -s 9e -i "$out/cert-$last9e.pem"
 
 # The default PIN policies in one session: 9A "once" signs twice after one VERIFY, 9C "always"
-# only once (SP 800-73-4 part 1, 3.2.2: the PIN is verified immediately before each use).
+# only once (SP 800-73-4 part 1, table 4b: "PIN Always", a VERIFY before each use).
 last9c=$(for c in $combos; do case $c in 9c:*) echo "9c-${c#*:}" ;; esac; done | tail -n 1)
 [ -n "$last9a" ] && yp sign-twice-9a -a verify-pin -P "$PIN" -a test-signature -a test-signature \
   -s 9a -i "$out/cert-$last9a.pem"
@@ -114,10 +114,12 @@ for k in rsa2048:9a rsa1024:83 p256:84 p384:9d; do
   slot=${k#*:}
   key=$out/keys/$kind.pem
   case $kind in
-    rsa*) step "keygen-$kind" openssl genpkey -algorithm RSA -pkeyopt "rsa_keygen_bits:${kind#rsa}" -out "$key" ;;
-    p256) step "keygen-$kind" openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$key" ;;
-    p384) step "keygen-$kind" openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$key" ;;
+    rsa*) option="-algorithm RSA -pkeyopt rsa_keygen_bits:${kind#rsa}" ;;
+    p256) option="-algorithm EC -pkeyopt ec_paramgen_curve:P-256" ;;
+    p384) option="-algorithm EC -pkeyopt ec_paramgen_curve:P-384" ;;
   esac
+  # shellcheck disable=SC2086 # $option is several words on purpose
+  step "keygen-$kind" openssl genpkey $option -out "$key"
   openssl pkey -in "$key" -pubout -out "$out/pub-import-$kind.pem"
   yp "import-key-$kind" -a import-key -s "$slot" -i "$key"
   certify "import-$kind" "$out/pub-import-$kind.pem"
@@ -127,14 +129,16 @@ done
 yp attest-imported -a attest -s 9a -o "$out/attest-imported.pem"
 
 # A 3063-byte object (the most yubico-piv-tool 2.2 writes: its 3072-byte buffer less the tags),
-# and the PIN-protected printed information (SP 800-73-4 part 1, table 10: read needs the PIN).
+# and the printed information, which only the PIN may read (SP 800-73-4 part 1, table 3 and
+# appendix A).
 head -c 3063 /dev/urandom > "$out/object.bin"
 yp write-object -a write-object --id 0x5fc120 -f binary -i "$out/object.bin"
 yp read-object -a read-object --id 0x5fc120 -f binary -o "$out/object-read.bin"
 printf 'printed information' > "$out/printed.bin"
 yp write-printed -a write-object --id 0x5fc109 -f binary -i "$out/printed.bin"
 yp read-printed-without-pin -a read-object --id 0x5fc109 -f binary -o "$out/printed-no-pin.bin"
-yp read-printed -a verify-pin -P "$PIN" -a read-object --id 0x5fc109 -f binary -o "$out/printed-read.bin"
+yp read-printed -a verify-pin -P "$PIN" -a read-object --id 0x5fc109 -f binary \
+  -o "$out/printed-read.bin"
 
 # PIN: wrong PINs count down and block; the PUK unblocks with a new PIN; change PIN and PUK.
 yp verify-pin -a verify-pin -P "$PIN"

@@ -33,7 +33,8 @@ for k in 9a:always 9e:never; do
     -force_pubkey "$out/touch-pub-$slot.pem" -CA "$out/touch-ca.pem" -CAkey "$out/touch-ca.key" \
     -days 30 -out "$out/touch-cert-$slot.pem"
   yp "import-cert-$slot" -a import-certificate -s "$slot" -i "$out/touch-cert-$slot.pem"
-  yp "sign-$slot" -a verify-pin -P "$PIN" -a test-signature -s "$slot" -i "$out/touch-cert-$slot.pem"
+  yp "sign-$slot" -a verify-pin -P "$PIN" -a test-signature -s "$slot" \
+    -i "$out/touch-cert-$slot.pem"
 done
 yp set-mgm-key -a set-mgm-key -n "$MGM" --touch-policy=always
 yp use-mgm-key -a set-chuid

@@ -87,7 +87,7 @@ public final class PivOpenscScenario {
         .containsPattern("Private Key Object; EC\\s+label:      PIV AUTH key")
         .containsPattern("Private Key Object; RSA\\s+label:      SIGN key")
         .containsPattern("Private Key Object; EC\\s+label:      KEY MAN key")
-        // 9C is "PIN always" (SP 800-73-4 part 1, 3.2.2): CKA_ALWAYS_AUTHENTICATE.
+        // 9C is "PIN Always" (SP 800-73-4 part 1, table 4b): CKA_ALWAYS_AUTHENTICATE.
         .contains("Access:     always authenticate, sensitive");
 
     succeeded("pkcs11-sign-ec");
@@ -109,7 +109,7 @@ public final class PivOpenscScenario {
     assertThat(error("pkcs11-wrong-pin")).contains("CKR_PIN_INCORRECT");
     assertThat(output("tries-after-wrong")).contains("PIN tries left:\t2\n");
 
-    // PUT DATA without the management key: SP 800-73-4 part 2, 3.3.2, security status 6982.
+    // PUT DATA without the management key: SP 800-73-4 part 2, 3.3.1, security status 6982.
     assertThat(output("piv-put-no-auth")).contains("Received (SW1=0x69, SW2=0x82)");
     if (exitStatus("piv-external") == 0) {
       assertThat(output("piv-external")).contains("Received (SW1=0x90, SW2=0x00)");

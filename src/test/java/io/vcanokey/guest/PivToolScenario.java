@@ -233,7 +233,7 @@ public final class PivToolScenario {
     }
   }
 
-  /** SP 800-73-4 part 1, 3.2: the PIV Authentication key needs the PIN, Card Authentication not. */
+  /** SP 800-73-4 part 1, table 4b: the PIV Authentication key needs the PIN, 9E not. */
   private void assertPinPolicies(List<String> keys) {
     if (keys.stream().anyMatch(k -> k.startsWith("9a:"))) {
       assertFailed("sign-without-pin-9a", "Failed signing test data.");

@@ -30,13 +30,14 @@ edit() {
   input=$2
   printf '%b' "$input" | step "$name" gpg --no-tty --command-fd 0 --status-fd 2 --edit-card
 }
-# SELECT the OpenPGP application, VERIFY PW3 "12345678", then the given PUT DATA APDUs.
+# SELECT the OpenPGP application, VERIFY PW3 "12345678", then the given PUT DATA APDUs, through
+# OpenSC's default driver: its PIV driver would reselect the PIV application between them.
 put_data() {
   name=$1
   shift
   args=""
   for apdu in "$@"; do args="$args -s $apdu"; done
-  step "$name" opensc-tool -r "$reader" -s 00A4040006D27600012401 -s 00200083083132333435363738 $args
+  step "$name" opensc-tool -c default -r "$reader" -s 00A4040006D27600012401 -s 00200083083132333435363738 $args
 }
 use_keys() {
   gpgconf --kill gpg-agent

@@ -78,9 +78,11 @@ class GpgVpcdIT extends PcscdTest {
               Duration.ofSeconds(60));
       assertThat(openpgpTool + Files.readString(temp.resolve("openpgp-tool.err")))
           .contains("Using card driver OpenPGP card");
+      // The card has a PIV application too, which OpenSC's driver list tries first: pkcs15-tool
+      // (unlike openpgp-tool) needs to be told to use the OpenPGP driver.
       String dump =
           HostTools.run(
-              List.of("pkcs15-tool", "-r", Pcscd.READER, "--dump"),
+              List.of("env", "OPENSC_DRIVER=openpgp", "pkcs15-tool", "-r", Pcscd.READER, "--dump"),
               temp.resolve("pkcs15-tool.err"),
               Duration.ofSeconds(60));
       assertThat(dump)

@@ -11,9 +11,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * OpenSC's {@code opensc-tool -s APDU ...}: sends raw APDUs in one card session through the real
- * pcscd and reads back what opensc-tool printed for each: "Received (SW1=0x90, SW2=0x00):" followed
- * by a hex dump of the data.
+ * OpenSC's {@code opensc-tool -c default -s APDU ...}: sends raw APDUs in one card session with
+ * OpenSC's default card driver (which adds no APDUs of its own) through the real pcscd, and reads
+ * back what opensc-tool printed for each: "Received (SW1=0x90, SW2=0x00):" followed by a hex dump
+ * of the data.
  */
 public final class OpenscTool {
 
@@ -32,7 +33,10 @@ public final class OpenscTool {
   /** Sends {@code apdus} (hex, spaces allowed) in one session to {@code reader}. */
   public static List<Response> send(String reader, Path logDir, String... apdus) {
     HostTools.requireCommand("opensc-tool", "opensc");
-    List<String> command = new ArrayList<>(List.of("opensc-tool", "-r", reader));
+    // -c default: with a card driver that knows the card (PIV-II finds our PIV application first),
+    // OpenSC reselects that driver's application whenever it takes the card lock, between our
+    // APDUs; the default driver sends only what it is given.
+    List<String> command = new ArrayList<>(List.of("opensc-tool", "-c", "default", "-r", reader));
     for (String apdu : apdus) {
       command.add("-s");
       command.add(apdu.replace(" ", ""));

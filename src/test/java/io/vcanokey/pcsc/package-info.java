@@ -18,6 +18,13 @@
  * with {@code --vpcd} on this machine occupies the reader and makes these tests fail with a message
  * saying so.
  *
+ * <p>OpenSC and the key's several applications: OpenSC 0.23 picks its PIV-II driver for our card by
+ * itself (it comes before the OpenPGP driver in OpenSC's list and finds the PIV application; the
+ * ATR plays no part), and that driver reselects PIV whenever OpenSC takes the card lock. So raw
+ * APDUs go through {@code opensc-tool -c default} ({@link io.vcanokey.pcsc.OpenscTool}), and
+ * pkcs15-tool reads the OpenPGP application only with {@code OPENSC_DRIVER=openpgp}; openpgp-tool
+ * and piv-tool choose their drivers themselves.
+ *
  * <p>Missing tools (pcscd, vsmartcard-vpcd, opensc, libpcsclite1) skip a test on a developer
  * machine and fail it in CI (HostTools). pcscd must be started by root (it creates /run/pcscd); a
  * pcscd that cannot start counts as a missing tool. Tests run under failsafe (*IT) and are skipped,

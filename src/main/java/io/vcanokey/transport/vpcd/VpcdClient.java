@@ -179,6 +179,11 @@ public final class VpcdClient implements Closeable {
     } catch (RejectedExecutionException e) {
       log.info("vpcd: the key stopped; disconnecting from {}", address);
     } finally {
+      // Also on an Error (a jar replaced under a running key, say): an open connection that nobody
+      // answers would hold pcscd, and every other reader's client, until the process ends.
+      synchronized (this) {
+        closeQuietly(socket);
+      }
       setConnected(false);
     }
   }

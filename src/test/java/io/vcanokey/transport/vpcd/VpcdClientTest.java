@@ -12,6 +12,7 @@ import io.vcanokey.core.bytes.Hex;
 import io.vcanokey.core.trace.Tracer;
 import io.vcanokey.key.VirtualKey;
 import io.vcanokey.platform.ExecutorScheduler;
+import io.vcanokey.platform.Scheduler;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -265,6 +267,51 @@ class VpcdClientTest {
       assertThat(Hex.encode(card.exchange(GET_ATR))).isEqualTo(CANOKEY_ATR);
     }
     assertThat(messages(logs, Level.WARN)).anyMatch(m -> m.contains("malformed frame"));
+  }
+
+  @Test
+  @DisplayName("An Error in the client's thread still closes its connection, so pcscd is not held")
+  void error_inClientThread_closesConnection() throws Exception {
+    ReaderPeer reader = reader(ReaderPeer.listen());
+    ScheduledExecutorService keyThread = Executors.newSingleThreadScheduledExecutor();
+    toClose.add(keyThread::shutdownNow);
+    ExecutorScheduler scheduler = new ExecutorScheduler(keyThread);
+    AtomicInteger calls = new AtomicInteger();
+    // The first hand-over (the new card session) works; the second throws in the client's own
+    // thread, as a class missing from a jar replaced under the running key does.
+    Scheduler failing =
+        new Scheduler() {
+          @Override
+          public Task schedule(Duration delay, Runnable action) {
+            return scheduler.schedule(delay, action);
+          }
+
+          @Override
+          public long nanoTime() {
+            return scheduler.nanoTime();
+          }
+
+          @Override
+          public void execute(Runnable action) {
+            if (calls.incrementAndGet() == 2) {
+              throw new NoClassDefFoundError("injected by the test");
+            }
+            scheduler.execute(action);
+          }
+        };
+    VpcdClient client =
+        new VpcdClient(
+            reader.address(),
+            () -> new CardOs(List.of(new TestApplet("test", TEST_AID))),
+            failing,
+            FAST_RETRY);
+    toClose.add(client);
+    client.start();
+
+    try (ReaderPeer.Card card = reader.accept(WAIT)) {
+      card.send(GET_ATR);
+      assertThat(card.closedByCard(WAIT)).isTrue();
+    }
   }
 
   private VpcdClient start(VpcdAddress address, Duration retry) {

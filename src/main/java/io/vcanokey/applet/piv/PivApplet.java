@@ -6,6 +6,7 @@ import io.vcanokey.core.apdu.CommandApdu;
 import io.vcanokey.core.apdu.ResponseApdu;
 import io.vcanokey.core.apdu.StatusException;
 import io.vcanokey.core.apdu.StatusWords;
+import io.vcanokey.core.bytes.Hex;
 import io.vcanokey.core.crypto.CardKey;
 import io.vcanokey.core.crypto.CryptoException;
 import io.vcanokey.platform.UserPresence;
@@ -49,27 +50,11 @@ public final class PivApplet implements Applet {
    * The application property template answered by SELECT (SP 800-73-4 part 2, 3.1.1, table 3), as
    * the reference key and YubiKeys send it.
    */
-  static final byte[] APPLICATION_PROPERTY_TEMPLATE = {
-    0x61,
-    0x11, // application property template
-    0x4F,
-    0x06,
-    0x00,
-    0x00,
-    0x10,
-    0x00,
-    0x01,
-    0x00, // application identifier: PIX and version
-    0x79,
-    0x07, // coexistent tag allocation authority
-    0x4F,
-    0x05,
-    (byte) 0xA0,
-    0x00,
-    0x00,
-    0x03,
-    0x08 // ... the NIST RID
-  };
+  static final byte[] APPLICATION_PROPERTY_TEMPLATE =
+      Hex.decode(
+          "6111" // application property template
+              + "4F06000010000100" // application identifier: PIX and version
+              + "79074F05A000000308"); // coexistent tag allocation authority: the NIST RID
 
   // Instructions: SP 800-73-4 part 2, section 3 (table 5), and the Yubico extensions.
   static final int INS_GET_DATA = 0xCB;
@@ -218,7 +203,7 @@ public final class PivApplet implements Applet {
   @Override
   public ResponseApdu select(CommandApdu select) {
     deselect();
-    return ResponseApdu.success(APPLICATION_PROPERTY_TEMPLATE);
+    return ResponseApdu.success(APPLICATION_PROPERTY_TEMPLATE.clone());
   }
 
   @Override

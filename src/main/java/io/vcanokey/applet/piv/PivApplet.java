@@ -531,10 +531,20 @@ public final class PivApplet implements Applet {
         PivTlv.encode(TAG_DYNAMIC_AUTHENTICATION_TEMPLATE, PivTlv.encode(TAG_RESPONSE, result)));
   }
 
-  /** Input lengths: RSA exactly the modulus length; ECDSA a hash of 1 to 64 bytes. */
+  /**
+   * Input forms: RSA exactly the modulus length; ECDSA a hash of 1 to 64 bytes; ECDH a point on the
+   * curve (X25519: 32 bytes).
+   */
   private static void checkInput(CardKey key, boolean sign, byte[] input) {
     if (!sign) {
-      return; // CardKey.agree checks the peer key's form
+      // Before the PIN and touch checks: a malformed point must not use up a PIN-always
+      // verification or ask the user to touch for a request that fails anyway.
+      try {
+        key.checkPeer(input);
+      } catch (CryptoException e) {
+        throw new StatusException(StatusWords.SW_WRONG_DATA);
+      }
+      return;
     }
     if (key.type().isRsa() && input.length != key.type().coordinateLength()) {
       throw new StatusException(StatusWords.SW_WRONG_DATA);
@@ -806,7 +816,8 @@ public final class PivApplet implements Applet {
     if (to.isEmpty()) {
       store.update(tx -> tx.delete(source));
       log.info("PIV: key in slot {} deleted", from.label());
-    } else if (to.get() != from) {
+    } else {
+      // The destination must be empty (Yubico, MoveKey): a key moved onto itself is refused too.
       String target = PivStore.key(to.get().reference);
       if (store.get(target).isPresent()) {
         throw new StatusException(StatusWords.SW_CONDITIONS_OF_USE_NOT_SATISFIED);

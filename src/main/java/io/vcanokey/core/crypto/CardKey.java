@@ -378,20 +378,14 @@ public final class CardKey {
    *     secret
    */
   public byte[] agree(byte[] peerPublic) {
-    requireType(type, type.isWeierstrass() || type.isMontgomery(), "an ECDH or X25519 key");
-    Objects.requireNonNull(peerPublic, "peerPublic");
+    ECPoint q = decodePeer(peerPublic);
     if (type.isMontgomery()) {
       return agreeX25519(peerPublic);
     }
     int length = type.coordinateLength();
-    if (peerPublic.length != 1 + 2 * length || peerPublic[0] != 0x04) {
-      throw new CryptoException(
-          type + " peer key must be an uncompressed point of " + (1 + 2 * length) + " bytes");
-    }
     ECDomainParameters domain = Curves.domain(type);
     BigInteger z;
     try {
-      ECPoint q = domain.getCurve().decodePoint(peerPublic);
       ECDHBasicAgreement agreement = new ECDHBasicAgreement();
       agreement.init(new ECPrivateKeyParameters(scalar, domain));
       z = agreement.calculateAgreement(new ECPublicKeyParameters(q, domain));
@@ -399,6 +393,40 @@ public final class CardKey {
       throw new CryptoException(type + " peer key is not a valid point on the curve");
     }
     return BigIntegers.asUnsignedByteArray(length, z);
+  }
+
+  /**
+   * Checks the form of a peer's public key for {@link #agree} without using the private key, so
+   * that a caller can refuse a malformed request before asking for a PIN or a touch: an
+   * uncompressed point on the curve for Weierstrass keys (SEC 1 v2, 2.3.4 and 3.2.2.1), 32 bytes
+   * for X25519.
+   *
+   * @throws CryptoException if the peer key has the wrong form or is off the curve
+   */
+  public void checkPeer(byte[] peerPublic) {
+    decodePeer(peerPublic);
+  }
+
+  /** The peer's point for a Weierstrass key, null for X25519; see {@link #checkPeer}. */
+  private ECPoint decodePeer(byte[] peerPublic) {
+    requireType(type, type.isWeierstrass() || type.isMontgomery(), "an ECDH or X25519 key");
+    Objects.requireNonNull(peerPublic, "peerPublic");
+    if (type.isMontgomery()) {
+      if (peerPublic.length != CURVE25519_KEY_LENGTH) {
+        throw new CryptoException("X25519 peer key must be 32 bytes, got " + peerPublic.length);
+      }
+      return null;
+    }
+    int length = type.coordinateLength();
+    if (peerPublic.length != 1 + 2 * length || peerPublic[0] != 0x04) {
+      throw new CryptoException(
+          type + " peer key must be an uncompressed point of " + (1 + 2 * length) + " bytes");
+    }
+    try {
+      return Curves.domain(type).getCurve().decodePoint(peerPublic);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new CryptoException(type + " peer key is not a valid point on the curve");
+    }
   }
 
   @Override

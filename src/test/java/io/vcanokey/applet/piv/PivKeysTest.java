@@ -524,4 +524,31 @@ class PivKeysTest {
     return concat(
         new byte[] {0x04}, fixed(key.getW().getAffineX(), n), fixed(key.getW().getAffineY(), n));
   }
+
+  @Test
+  @DisplayName(
+      "Yubico MoveKey: the destination slot must be empty, so a key moved onto itself: 6985")
+  void moveKey_ontoItself_6985() {
+    host.authenticateDefault();
+    host.generateKey(0x9A, 0x11, 0, 0);
+
+    assertSw(host.command(0xF6, 0x9A, 0x9A, new byte[0]), 0x6985);
+  }
+
+  @Test
+  @DisplayName(
+      "A point off the curve is refused (6A80) before a PIN-always verification is used up")
+  void agree_offCurvePoint_keepsPinAlwaysVerification() {
+    host.authenticateDefault();
+    host.generateKey(0x82, 0x11, 0x03, 0); // P-256, PIN policy always
+    host.verifyPin();
+    byte[] offCurve = new byte[65];
+    Arrays.fill(offCurve, (byte) 0x01);
+    offCurve[0] = 0x04; // uncompressed form, but (1...1, 1...1) is not on P-256
+    byte[] agree = tlv(0x7C, concat(tlv(0x82, new byte[0]), tlv(0x85, offCurve)));
+    assertSw(host.command(0x87, 0x11, 0x82, agree), 0x6A80);
+
+    byte[] sign = tlv(0x7C, concat(tlv(0x82, new byte[0]), tlv(0x81, new byte[32])));
+    assertSw(host.command(0x87, 0x11, 0x82, sign), 0x9000);
+  }
 }

@@ -73,9 +73,12 @@ public final class Provisioning {
 
   /** Writes every provisioned record into {@code state} in one atomic update. */
   public static void provision(StateFile state, SecureRandom random) throws IOException {
+    // Positive as a signed 32-bit number, as YubiKey serials are: yubico-piv-tool prints the PIV
+    // serial with %d, and a serial with the top bit set came out negative.
     byte[] serial = new byte[4];
     do {
       random.nextBytes(serial);
+      serial[0] &= 0x7F;
     } while (ByteBuffer.wrap(serial).getInt() == 0);
     String serialHex = String.format("%08X", ByteBuffer.wrap(serial).getInt());
 

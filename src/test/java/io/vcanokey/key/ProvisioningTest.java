@@ -76,7 +76,9 @@ class ProvisioningTest {
       Provisioning.provision(state, new SecureRandom());
 
       assertThat(state.get(Provisioning.SERIAL_NUMBER).orElseThrow()).hasSize(4);
-      assertThat(Provisioning.serialString(state)).matches("[0-9A-F]{8}").isNotEqualTo("00000000");
+      assertThat(Provisioning.serialString(state))
+          .matches("[0-7][0-9A-F]{7}")
+          .isNotEqualTo("00000000");
       assertThat(state.get(Provisioning.ADMIN_PIN)).contains("123456".getBytes());
       assertThat(state.get(Provisioning.ADMIN_PIN_RETRIES)).contains(new byte[] {3});
       assertThat(state.get(Provisioning.KEY_HANDLE_KEY).orElseThrow()).hasSize(32);

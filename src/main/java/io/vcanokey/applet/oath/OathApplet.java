@@ -120,6 +120,12 @@ public final class OathApplet implements Applet {
     return ins == INS_PUT || ins == INS_SET_CODE || ins == INS_VALIDATE;
   }
 
+  /** One-time codes: CALCULATE and CALCULATE ALL. */
+  @Override
+  public boolean answerCarriesSecret(CommandApdu command) {
+    return command.ins() == INS_CALCULATE || command.ins() == INS_CALCULATE_ALL;
+  }
+
   /**
    * SELECT: 79 version, 71 salt (8 bytes, also the device identifier ykman hashes), and when a
    * password is set 74 a fresh 8-byte challenge and 7B the password's algorithm.

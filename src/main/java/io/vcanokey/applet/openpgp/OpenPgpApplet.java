@@ -191,6 +191,17 @@ public final class OpenPgpApplet implements Applet {
         || (tag >= TAG_PRIVATE_DO_1 && tag <= TAG_PRIVATE_DO_4);
   }
 
+  /** Deciphered session keys, and private DOs 3 and 4, which hosts use for their own secrets. */
+  @Override
+  public boolean answerCarriesSecret(CommandApdu command) {
+    int p1p2 = command.p1() << 8 | command.p2();
+    return switch (command.ins()) {
+      case INS_PERFORM_SECURITY_OPERATION -> p1p2 == PSO_DECIPHER;
+      case INS_GET_DATA -> p1p2 == TAG_PRIVATE_DO_3 || p1p2 == TAG_PRIVATE_DO_4;
+      default -> false;
+    };
+  }
+
   /**
    * SELECT: no FCI. In the terminated state the application is selected all the same and answers
    * 6285 (spec 3.4, 7.2.16), so that ACTIVATE FILE can follow.

@@ -76,6 +76,9 @@ public final class PivApplet implements Applet {
 
   static final int CLA_ISO = 0x00;
 
+  /** GET DATA's tag list for printed information, 5FC109. */
+  private static final byte[] PRINTED_INFORMATION_TAG_LIST = Hex.decode("5C035FC109");
+
   /** The management key's key reference (SP 800-73-4 part 1, table 4b). */
   static final int KEY_MANAGEMENT_KEY = 0x9B;
 
@@ -188,6 +191,19 @@ public final class PivApplet implements Applet {
     return switch (command.ins()) {
       case INS_IMPORT_ASYMMETRIC_KEY, INS_SET_MANAGEMENT_KEY -> true;
       case INS_PUT_DATA -> !startsWithPublicTagList(command.data());
+      default -> false;
+    };
+  }
+
+  /**
+   * Private-key results (a deciphered key, an ECDH secret) and printed information, where ykman
+   * keeps a PIN-protected management key.
+   */
+  @Override
+  public boolean answerCarriesSecret(CommandApdu command) {
+    return switch (command.ins()) {
+      case INS_GENERAL_AUTHENTICATE -> command.p2() != KEY_MANAGEMENT_KEY;
+      case INS_GET_DATA -> Arrays.equals(command.data(), PRINTED_INFORMATION_TAG_LIST);
       default -> false;
     };
   }

@@ -61,4 +61,13 @@ public interface Applet {
   default boolean carriesSecret(CommandApdu command) {
     return false;
   }
+
+  /**
+   * Whether the response data to {@code command} (a whole command, its chain joined) is secret and
+   * must be blanked in traces, in every piece GET RESPONSE hands out: a deciphered session key, a
+   * shared secret, a stored key that the host reads back, one-time codes.
+   */
+  default boolean answerCarriesSecret(CommandApdu command) {
+    return false;
+  }
 }

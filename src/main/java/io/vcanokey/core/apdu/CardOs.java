@@ -111,6 +111,12 @@ public final class CardOs {
   /** The rest of a long response, waiting for GET RESPONSE, or null. */
   private Pending pending;
 
+  /** Whether the command now traced, or the chain it belongs to, carries a secret. */
+  private boolean commandSecret;
+
+  /** Whether the answer now traced carries a secret. */
+  private boolean answerSecret;
+
   /**
    * A card OS hosting {@code applets}.
    *
@@ -142,6 +148,8 @@ public final class CardOs {
   public byte[] transmit(byte[] apdu) {
     CommandApdu command = null;
     ResponseApdu response;
+    commandSecret = false;
+    answerSecret = false;
     try {
       command = CommandApdu.decode(apdu);
       response = dispatch(command);
@@ -203,6 +211,7 @@ public final class CardOs {
       throw new StatusException(StatusWords.SW_INS_NOT_SUPPORTED);
     } else {
       response = selected.process(whole);
+      answerSecret = selected.answerCarriesSecret(whole);
     }
     // The response's size follows the command as the host sent it: a chain of short segments
     // without Le takes at most 256 bytes at a time, even though the joined command is longer than
@@ -254,8 +263,10 @@ public final class CardOs {
       return plain;
     }
     if (chain == null) {
-      chain = new Chain(plain);
+      // The first segment decides for the whole chain: later ones may start anywhere in a secret.
+      chain = new Chain(plain, carriesSecret(plain));
     }
+    commandSecret = chain.secret;
     if (!chain.append(plain.data())) {
       chain = null;
       throw new StatusException(StatusWords.SW_WRONG_LENGTH);
@@ -279,7 +290,7 @@ public final class CardOs {
     if (data.length == 0) {
       return response;
     }
-    pending = new Pending(data, response.sw());
+    pending = new Pending(data, response.sw(), answerSecret);
     return nextChunkOf(command.ne() != 0 ? command.ne() : maxNe(command));
   }
 
@@ -289,8 +300,11 @@ public final class CardOs {
       if (command.ins() == INS_GET_RESPONSE) {
         throw new StatusException(StatusWords.SW_CONDITIONS_OF_USE_NOT_SATISFIED);
       }
-      return firstChunk(command, selected.process(command));
+      ResponseApdu response = selected.process(command);
+      answerSecret = selected.answerCarriesSecret(command);
+      return firstChunk(command, response);
     }
+    answerSecret = pending.secret;
     if (command.nc() != 0) {
       pending = null; // GET RESPONSE is case 2: a data field is a wrong length
       throw new StatusException(StatusWords.SW_WRONG_LENGTH);
@@ -414,21 +428,31 @@ public final class CardOs {
       }
     }
     if (log.isTraceEnabled()) {
-      log.trace("R-APDU {}", Hex.spaced(response.encode()));
+      if (answerSecret && response.length() > 0) {
+        log.trace(
+            "R-APDU [{} secret bytes withheld] {}",
+            response.length(),
+            String.format("%02X %02X", response.sw() >> 8, response.sw() & 0xFF));
+      } else {
+        log.trace("R-APDU {}", Hex.spaced(response.encode()));
+      }
     }
   }
 
   private String traceable(byte[] raw, CommandApdu command) {
-    int ins = command.ins();
-    boolean secret =
-        ins == INS_VERIFY
-            || ins == INS_CHANGE_REFERENCE_DATA
-            || ins == INS_RESET_RETRY_COUNTER
-            || (selected != null && selected.carriesSecret(command));
-    if (secret && command.nc() > 0) {
+    if ((commandSecret || carriesSecret(command)) && command.nc() > 0) {
       return header(raw) + " [" + command.nc() + " secret bytes withheld]";
     }
     return Hex.spaced(raw);
+  }
+
+  /** PINs (VERIFY, CHANGE REFERENCE DATA, RESET RETRY COUNTER) and what the applet names. */
+  private boolean carriesSecret(CommandApdu command) {
+    int ins = command.ins();
+    return ins == INS_VERIFY
+        || ins == INS_CHANGE_REFERENCE_DATA
+        || ins == INS_RESET_RETRY_COUNTER
+        || (selected != null && selected.carriesSecret(command));
   }
 
   private String selectedName() {
@@ -442,10 +466,12 @@ public final class CardOs {
   /** The segments of a command chain received so far and the header they share. */
   private static final class Chain {
     private final CommandApdu first;
+    private final boolean secret;
     private final ByteArrayOutputStream data = new ByteArrayOutputStream();
 
-    Chain(CommandApdu first) {
+    Chain(CommandApdu first, boolean secret) {
       this.first = first;
+      this.secret = secret;
     }
 
     boolean sameHeader(CommandApdu next) {
@@ -477,11 +503,13 @@ public final class CardOs {
   private static final class Pending {
     private final byte[] data;
     private final int sw;
+    private final boolean secret;
     private int offset;
 
-    Pending(byte[] data, int sw) {
+    Pending(byte[] data, int sw, boolean secret) {
       this.data = data;
       this.sw = sw;
+      this.secret = secret;
     }
   }
 }

@@ -1,6 +1,8 @@
 package io.vcanokey.applet.fido;
 
+import io.vcanokey.applet.AppletContext;
 import io.vcanokey.applet.fido.ctap2.AuthenticatorInfo;
+import io.vcanokey.applet.fido.ctap2.Ctap2Authenticator;
 import io.vcanokey.applet.fido.ctap2.CtapCommand;
 import io.vcanokey.applet.fido.ctap2.CtapStatus;
 import java.util.List;
@@ -12,16 +14,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The FIDO applet's entry point for CTAP2 requests (CTAP 2.1, section 6) and U2F raw messages (CTAP
- * 2.1, section 11.2.9.1.1; FIDO U2F raw message formats). This first version implements
- * authenticatorGetInfo (6.4) only.
+ * 2.1, section 11.2.9.1.1; FIDO U2F raw message formats). It answers authenticatorGetInfo (6.4)
+ * itself and hands authenticatorMakeCredential, GetAssertion and GetNextAssertion (6.1 to 6.3) to
+ * {@link Ctap2Authenticator} when built over a key's state ({@link #FidoHandler(AppletContext)}).
  *
  * <p>What getInfo advertises ({@link #defaultInfo()}), and why:
  *
  * <ul>
  *   <li>versions, extensions, AAGUID, limits, algorithms and firmwareVersion are the reference
  *       key's (inventory 3.3), so clients identify the key as a CanoKey from the start. They only
- *       describe what makeCredential and getAssertion may carry; as long as those commands answer
- *       CTAP1_ERR_INVALID_COMMAND, no client can get half-way into a feature because of them.
+ *       describe what makeCredential and getAssertion may carry; hmac-secret and largeBlobKey are
+ *       not processed yet and are ignored as unknown extensions are (CTAP 2.1, 6.1.2 step 13).
  *   <li>transports is ["usb"], not the reference's ["nfc", "usb"]: this key has no NFC interface.
  *   <li>algorithms are ES256 (-7) and EdDSA (-8); the reference's optional SM2 entry is left out
  *       until SM2 is implemented.
@@ -59,13 +62,26 @@ public final class FidoHandler {
 
   private final byte[] getInfoResponse;
 
-  /** A handler advertising {@link #defaultInfo()}. */
+  /** makeCredential, getAssertion and getNextAssertion; null without a key's state. */
+  private final Ctap2Authenticator credentials;
+
+  /** A handler advertising {@link #defaultInfo()}, without credential commands (getInfo only). */
   public FidoHandler() {
     this(defaultInfo());
   }
 
-  /** A handler advertising {@code info} in authenticatorGetInfo. */
+  /** A handler advertising {@code info} in authenticatorGetInfo, without credential commands. */
   public FidoHandler(AuthenticatorInfo info) {
+    this(info, null);
+  }
+
+  /** The key's handler: {@link #defaultInfo()} and the credential commands over its state. */
+  public FidoHandler(AppletContext context) {
+    this(defaultInfo(), new Ctap2Authenticator(context, AAGUID, System::nanoTime));
+  }
+
+  private FidoHandler(AuthenticatorInfo info, Ctap2Authenticator credentials) {
+    this.credentials = credentials;
     byte[] body = info.encode();
     getInfoResponse = new byte[1 + body.length];
     getInfoResponse[0] = (byte) CtapStatus.CTAP2_OK.value();
@@ -116,7 +132,15 @@ public final class FidoHandler {
         responder.respond(getInfoResponse.clone());
         return;
       }
-      // TODO: only getInfo is built; every other CTAP2 command answers CTAP1_ERR_INVALID_COMMAND
+      if (credentials != null
+          && command.isPresent()
+          && (command.get() == CtapCommand.MAKE_CREDENTIAL
+              || command.get() == CtapCommand.GET_ASSERTION
+              || command.get() == CtapCommand.GET_NEXT_ASSERTION)) {
+        credentials.handle(command.get(), request, responder);
+        return;
+      }
+      // TODO: clientPIN, reset, credMgmt, selection, largeBlobs, config are not built yet
       log.debug(
           "CTAP2 command 0x{} ({}) -> CTAP1_ERR_INVALID_COMMAND",
           String.format("%02X", commandByte),

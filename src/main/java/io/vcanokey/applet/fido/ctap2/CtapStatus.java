@@ -11,10 +11,38 @@ public enum CtapStatus {
   CTAP2_OK(0x00),
   /** CTAP1_ERR_INVALID_COMMAND: the command is not a valid CTAP command. */
   CTAP1_ERR_INVALID_COMMAND(0x01),
+  /** CTAP1_ERR_INVALID_PARAMETER: invalid parameter in the request. */
+  CTAP1_ERR_INVALID_PARAMETER(0x02),
   /** CTAP1_ERR_INVALID_LENGTH: invalid message or item length. */
   CTAP1_ERR_INVALID_LENGTH(0x03),
+  /** CTAP2_ERR_CBOR_UNEXPECTED_TYPE: a parameter or member has the wrong CBOR type. */
+  CTAP2_ERR_CBOR_UNEXPECTED_TYPE(0x11),
+  /** CTAP2_ERR_INVALID_CBOR: the request is not valid CBOR. */
+  CTAP2_ERR_INVALID_CBOR(0x12),
+  /** CTAP2_ERR_MISSING_PARAMETER: a required parameter is missing. */
+  CTAP2_ERR_MISSING_PARAMETER(0x14),
+  /** CTAP2_ERR_LIMIT_EXCEEDED: a limit (for example a length) was exceeded. */
+  CTAP2_ERR_LIMIT_EXCEEDED(0x15),
+  /** CTAP2_ERR_CREDENTIAL_EXCLUDED: a credential of the excludeList is on this authenticator. */
+  CTAP2_ERR_CREDENTIAL_EXCLUDED(0x19),
+  /** CTAP2_ERR_UNSUPPORTED_ALGORITHM: no requested algorithm is supported. */
+  CTAP2_ERR_UNSUPPORTED_ALGORITHM(0x26),
+  /** CTAP2_ERR_OPERATION_DENIED: the user declined the operation. */
+  CTAP2_ERR_OPERATION_DENIED(0x27),
+  /** CTAP2_ERR_KEY_STORE_FULL: no room left for another discoverable credential. */
+  CTAP2_ERR_KEY_STORE_FULL(0x28),
+  /** CTAP2_ERR_UNSUPPORTED_OPTION: the option is not supported. */
+  CTAP2_ERR_UNSUPPORTED_OPTION(0x2B),
+  /** CTAP2_ERR_INVALID_OPTION: the option is not valid for this command. */
+  CTAP2_ERR_INVALID_OPTION(0x2C),
   /** CTAP2_ERR_KEEPALIVE_CANCEL: the request was cancelled by CTAPHID_CANCEL. */
   CTAP2_ERR_KEEPALIVE_CANCEL(0x2D),
+  /** CTAP2_ERR_NO_CREDENTIALS: no valid credential was found. */
+  CTAP2_ERR_NO_CREDENTIALS(0x2E),
+  /** CTAP2_ERR_NOT_ALLOWED: continuation command without a pending operation, or not allowed. */
+  CTAP2_ERR_NOT_ALLOWED(0x30),
+  /** CTAP2_ERR_PIN_NOT_SET: no PIN has been set. */
+  CTAP2_ERR_PIN_NOT_SET(0x35),
   /** CTAP1_ERR_OTHER: other unspecified error. */
   CTAP1_ERR_OTHER(0x7F);
 

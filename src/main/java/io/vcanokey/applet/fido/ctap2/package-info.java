@@ -1,15 +1,20 @@
 /**
- * CTAP2 authenticator API (CTAP 2.1, sections 6 and 8): command and status codes and the
- * authenticatorGetInfo response.
+ * CTAP2 authenticator API (CTAP 2.1, sections 6 and 8): command and status codes, the
+ * authenticatorGetInfo response, and makeCredential / getAssertion / getNextAssertion with
+ * discoverable credentials in the state file.
  *
  * <p>Role: the transport-neutral CTAP2 model of the FIDO applet. Requests arrive as a command byte
  * and CBOR, from CTAPHID today and from the CCID/NFC FIDO applet later.
  *
- * <p>May depend on: {@code io.vcanokey.core} (CBOR) and the JDK. Never on {@code usb} or {@code
- * transport}: layers point downwards only.
+ * <p>May depend on: {@code io.vcanokey.core} (CBOR, crypto), {@code applet.fido.CredentialId} (key
+ * wrapping), {@code applet.AppletContext}, {@code storage}, {@code platform.UserPresence}, the
+ * record names of {@code key.Provisioning}, and the JDK. Never on {@code usb} or {@code transport}:
+ * layers point downwards only.
  *
  * <p>Design notes: responses are built as CBOR data items and encoded once, in CTAP2 canonical
  * form, through {@link io.vcanokey.core.cbor.CtapCbor}. Integer map keys and option names are named
- * constants after the spec's member names.
+ * constants after the spec's member names. Request members are read through {@code CborParams},
+ * which turns a missing member into CTAP2_ERR_MISSING_PARAMETER and a mistyped one into
+ * CTAP2_ERR_CBOR_UNEXPECTED_TYPE; every error is a {@code CtapException} caught in one place.
  */
 package io.vcanokey.applet.fido.ctap2;

@@ -1,0 +1,625 @@
+package io.vcanokey.applet.fido.ctap2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.upokecenter.cbor.CBORObject;
+import io.vcanokey.applet.AppletContext;
+import io.vcanokey.applet.fido.FidoHandler;
+import io.vcanokey.applet.fido.FidoResponder;
+import io.vcanokey.core.bytes.Hex;
+import io.vcanokey.key.Provisioning;
+import io.vcanokey.platform.TouchPolicy;
+import io.vcanokey.platform.UserPresence;
+import io.vcanokey.storage.StateFile;
+import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.AlgorithmParameters;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class Ctap2AuthenticatorTest {
+
+  private static final String RP_ID = "example.com";
+  private static final int ES256 = -7;
+  private static final int EDDSA = -8;
+
+  @TempDir Path dir;
+
+  private StateFile state;
+  private boolean touchGranted = true;
+  private final List<String> touches = new ArrayList<>();
+  private long now = 0;
+  private Ctap2Authenticator authenticator;
+  private final byte[] clientDataHash = new byte[32];
+
+  /** Records what the authenticator answers. */
+  private static final class Recorder implements FidoResponder {
+    final List<byte[]> responses = new ArrayList<>();
+    final List<String> progress = new ArrayList<>();
+
+    @Override
+    public void respond(byte[] response) {
+      responses.add(response);
+    }
+
+    @Override
+    public void awaitingUserPresence() {
+      progress.add("up");
+    }
+
+    @Override
+    public void processing() {
+      progress.add("processing");
+    }
+  }
+
+  private Recorder last;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    state = StateFile.open(dir.resolve("key"));
+    Provisioning.provision(state, new SecureRandom());
+    UserPresence presence =
+        new UserPresence() {
+          @Override
+          public boolean confirm(String purpose) {
+            touches.add(purpose);
+            return touchGranted;
+          }
+
+          @Override
+          public TouchPolicy policy() {
+            return TouchPolicy.AUTO;
+          }
+        };
+    authenticator =
+        new Ctap2Authenticator(
+            new AppletContext(state, presence, new SecureRandom()), FidoHandler.AAGUID, () -> now);
+    new SecureRandom().nextBytes(clientDataHash);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    state.close();
+  }
+
+  // ------------------------------------------------------------------ request builders
+
+  private byte[] send(CtapCommand command, CBORObject params) {
+    byte[] body = params == null ? new byte[0] : params.EncodeToBytes();
+    byte[] request = new byte[1 + body.length];
+    request[0] = (byte) command.value();
+    System.arraycopy(body, 0, request, 1, body.length);
+    return sendRaw(command, request);
+  }
+
+  private byte[] sendRaw(CtapCommand command, byte[] request) {
+    last = new Recorder();
+    authenticator.handle(command, request, last);
+    assertThat(last.responses).hasSize(1);
+    return last.responses.get(0);
+  }
+
+  private static CBORObject makeCredentialParams(
+      byte[] cdh, byte[] userId, boolean rk, int... algs) {
+    CBORObject params = CBORObject.NewMap();
+    params.Add(1, cdh);
+    CBORObject rp = CBORObject.NewMap();
+    rp.Add("id", RP_ID);
+    rp.Add("name", "Example");
+    params.Add(2, rp);
+    CBORObject user = CBORObject.NewMap();
+    user.Add("id", userId);
+    user.Add("name", "alice");
+    user.Add("displayName", "Alice");
+    params.Add(3, user);
+    CBORObject credParams = CBORObject.NewArray();
+    for (int alg : algs) {
+      CBORObject p = CBORObject.NewMap();
+      p.Add("alg", alg);
+      p.Add("type", "public-key");
+      credParams.Add(p);
+    }
+    params.Add(4, credParams);
+    if (rk) {
+      CBORObject options = CBORObject.NewMap();
+      options.Add("rk", true);
+      params.Add(7, options);
+    }
+    return params;
+  }
+
+  private CBORObject getAssertionParams(byte[]... allowed) {
+    CBORObject params = CBORObject.NewMap();
+    params.Add(1, RP_ID);
+    params.Add(2, clientDataHash);
+    if (allowed.length > 0) {
+      CBORObject list = CBORObject.NewArray();
+      for (byte[] id : allowed) {
+        list.Add(descriptor(id));
+      }
+      params.Add(3, list);
+    }
+    return params;
+  }
+
+  private static CBORObject descriptor(byte[] id) {
+    CBORObject d = CBORObject.NewMap();
+    d.Add("id", id);
+    d.Add("type", "public-key");
+    return d;
+  }
+
+  private static CBORObject ok(byte[] response) {
+    assertThat(Hex.encode(Arrays.copyOf(response, 1))).isEqualTo("00");
+    return CBORObject.DecodeFromBytes(Arrays.copyOfRange(response, 1, response.length));
+  }
+
+  private static String status(byte[] response) {
+    assertThat(response).hasSize(1);
+    return Hex.encode(response);
+  }
+
+  /** The parsed attested credential data of a makeCredential authData (WebAuthn 6.5.1). */
+  private record Attested(
+      int flags,
+      long counter,
+      byte[] aaguid,
+      byte[] credentialId,
+      CBORObject coseKey,
+      Optional<CBORObject> extensions) {}
+
+  private static Attested parseAttested(byte[] authData) {
+    ByteBuffer in = ByteBuffer.wrap(authData);
+    byte[] rpIdHash = new byte[32];
+    in.get(rpIdHash);
+    assertThat(rpIdHash).isEqualTo(sha256(RP_ID.getBytes(StandardCharsets.UTF_8)));
+    int flags = in.get() & 0xFF;
+    long counter = in.getInt() & 0xFFFFFFFFL;
+    byte[] aaguid = new byte[16];
+    in.get(aaguid);
+    byte[] credentialId = new byte[in.getShort() & 0xFFFF];
+    in.get(credentialId);
+    ByteArrayInputStream rest =
+        new ByteArrayInputStream(authData, in.position(), authData.length - in.position());
+    CBORObject coseKey = CBORObject.Read(rest);
+    Optional<CBORObject> extensions =
+        rest.available() > 0 ? Optional.of(CBORObject.Read(rest)) : Optional.empty();
+    assertThat(rest.available()).isZero();
+    return new Attested(flags, counter, aaguid, credentialId, coseKey, extensions);
+  }
+
+  private static PublicKey publicKey(CBORObject cose) throws Exception {
+    if (cose.get(1).AsInt32() == 1) { // OKP Ed25519: SubjectPublicKeyInfo prefix of RFC 8410
+      byte[] spki = Hex.decode("302A300506032B6570032100");
+      byte[] x = cose.get(-2).GetByteString();
+      byte[] encoded = Arrays.copyOf(spki, spki.length + x.length);
+      System.arraycopy(x, 0, encoded, spki.length, x.length);
+      return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(encoded));
+    }
+    AlgorithmParameters p = AlgorithmParameters.getInstance("EC");
+    p.init(new ECGenParameterSpec("secp256r1"));
+    ECPoint w =
+        new ECPoint(
+            new BigInteger(1, cose.get(-2).GetByteString()),
+            new BigInteger(1, cose.get(-3).GetByteString()));
+    return KeyFactory.getInstance("EC")
+        .generatePublic(new ECPublicKeySpec(w, p.getParameterSpec(ECParameterSpec.class)));
+  }
+
+  private static boolean verify(PublicKey key, byte[] message, byte[] signature) throws Exception {
+    Signature v =
+        Signature.getInstance(key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "Ed25519");
+    v.initVerify(key);
+    v.update(message);
+    return v.verify(signature);
+  }
+
+  private static byte[] sha256(byte[] data) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(data);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private long storedCounter() {
+    return ByteBuffer.wrap(state.get(Provisioning.SIGNATURE_COUNTER).orElseThrow()).getInt()
+        & 0xFFFFFFFFL;
+  }
+
+  /** Makes a credential and returns its ID and COSE public key. */
+  private Attested register(byte[] userId, boolean rk, int alg) {
+    CBORObject response =
+        ok(
+            send(
+                CtapCommand.MAKE_CREDENTIAL,
+                makeCredentialParams(clientDataHash, userId, rk, alg)));
+    return parseAttested(response.get(2).GetByteString());
+  }
+
+  // ------------------------------------------------------------------ makeCredential
+
+  @ParameterizedTest
+  @ValueSource(ints = {ES256, EDDSA})
+  @DisplayName(
+      "CTAP 2.1 6.1.2, WebAuthn 8.2: packed attestation by the batch certificate over"
+          + " authData || clientDataHash, checked by the JDK")
+  void makeCredential_supportedAlgorithm_packedAttestationVerifies(int alg) throws Exception {
+    CBORObject response =
+        ok(
+            send(
+                CtapCommand.MAKE_CREDENTIAL,
+                makeCredentialParams(clientDataHash, new byte[] {1, 2, 3}, false, -257, alg)));
+
+    assertThat(response.get(1).AsString()).isEqualTo("packed");
+    byte[] authData = response.get(2).GetByteString();
+    Attested attested = parseAttested(authData);
+    assertThat(attested.flags()).isEqualTo(0x41); // UP | AT
+    assertThat(attested.counter()).isEqualTo(1);
+    assertThat(Hex.encode(attested.aaguid())).isEqualTo("244EB29EE0904E4981FE1F20F8D3B8F4");
+    assertThat(attested.credentialId()).hasSize(70);
+    assertThat(attested.coseKey().get(3).AsInt32()).isEqualTo(alg);
+    CBORObject attStmt = response.get(3);
+    assertThat(attStmt.get("alg").AsInt32()).isEqualTo(ES256);
+    byte[] certBytes = attStmt.get("x5c").get(0).GetByteString();
+    assertThat(certBytes).isEqualTo(state.get(Provisioning.ATTESTATION_CERT).orElseThrow());
+    X509Certificate cert =
+        (X509Certificate)
+            CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(certBytes));
+    Signature v = Signature.getInstance("SHA256withECDSA");
+    v.initVerify(cert.getPublicKey());
+    v.update(concat(authData, clientDataHash));
+    assertThat(v.verify(attStmt.get("sig").GetByteString())).isTrue();
+    assertThat(storedCounter()).isEqualTo(1);
+    assertThat(last.progress).containsExactly("up", "processing");
+  }
+
+  @Test
+  @DisplayName("CTAP 2.1 6.1.2 step 3: no supported algorithm -> CTAP2_ERR_UNSUPPORTED_ALGORITHM")
+  void makeCredential_onlyRs256_unsupportedAlgorithm() {
+    byte[] r =
+        send(
+            CtapCommand.MAKE_CREDENTIAL,
+            makeCredentialParams(clientDataHash, new byte[] {1}, false, -257));
+    assertThat(status(r)).isEqualTo("26");
+    assertThat(touches).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 4})
+  @DisplayName("CTAP 2.1 6.1: a missing required parameter -> CTAP2_ERR_MISSING_PARAMETER")
+  void makeCredential_missingRequired_missingParameter(int key) {
+    CBORObject params = makeCredentialParams(clientDataHash, new byte[] {1}, false, ES256);
+    params.Remove(CBORObject.FromObject(key));
+    assertThat(status(send(CtapCommand.MAKE_CREDENTIAL, params))).isEqualTo("14");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9})
+  @DisplayName(
+      "CTAP 2.1 6.1, 8: a parameter of the wrong CBOR type -> CTAP2_ERR_CBOR_UNEXPECTED_TYPE")
+  void makeCredential_mistyped_cborUnexpectedType(int key) {
+    CBORObject params = makeCredentialParams(clientDataHash, new byte[] {1}, false, ES256);
+    params.set(CBORObject.FromObject(key), CBORObject.FromObject(key == 9 ? "one" : 7));
+    if (key == 9) {
+      params.Add(8, new byte[16]);
+    }
+    assertThat(status(send(CtapCommand.MAKE_CREDENTIAL, params))).isEqualTo("11");
+  }
+
+  @Test
+  @DisplayName("CTAP 2.1 6.1: rp.id and user.id missing or mistyped -> 0x14 / 0x11")
+  void makeCredential_badEntityMembers_specifiedErrors() {
+    CBORObject params = makeCredentialParams(clientDataHash, new byte[] {1}, false, ES256);
+    params.get(2).Remove(CBORObject.FromObject("id"));
+    assertThat(status(send(CtapCommand.MAKE_CREDENTIAL, params))).isEqualTo("14");
+    params = makeCredentialParams(clientDataHash, new byte[] {1}, false, ES256);
+    params.get(3).set("id", CBORObject.FromObject("text"));
+    assertThat(status(send(CtapCommand.MAKE_CREDENTIAL, params))).isEqualTo("11");
+    params = makeCredentialParams(clientDataHash, new byte[] {1}, false, ES256);
+    params.get(4).get(0).set("alg", CBORObject.FromObject("ES256"));
+    assertThat(status(send(CtapCommand.MAKE_CREDENTIAL, params))).isEqualTo("11");
+  }
+
+  @Test
+  @DisplayName(
+      "CTAP 2.1 8: parameters that are not CBOR -> CTAP2_ERR_INVALID_CBOR; not a map -> 0x11")
+  void makeCredential_malformedCbor_invalidCbor() {
+    assertThat(status(sendRaw(CtapCommand.MAKE_CREDENTIAL, new byte[] {0x01, (byte) 0xA1})))
+        .isEqualTo("12");
+    assertThat(status(sendRaw(CtapCommand.MAKE_CREDENTIAL, new byte[] {0x01, (byte) 0x80})))
+        .isEqualTo("11");
+    assertThat(status(sendRaw(CtapCommand.MAKE_CREDENTIAL, new byte[] {0x01}))).isEqualTo("14");
+  }
+
+  @Test
+  @DisplayName(
+      "CTAP 2.1 6.1.2 step 5: uv true without built-in UV, up false -> CTAP2_ERR_INVALID_OPTION")
+  void makeCredential_uvTrueOrUpFalse_invalidOption() {
+    for (String option : List.of("uv", "up")) {
+      CBORObject params = makeCredentialParams(clientDataHash, new byte[] {1}, false, ES256);
+      CBORObject options = CBORObject.NewMap();
+      options.Add(option, option.equals("uv"));
+      params.Add(7, options);
+      assertThat(status(send(CtapCommand.MAKE_CREDENTIAL, params))).isEqualTo("2C");
+    }
+    assertThat(touches).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "CTAP 2.1 6.1.2 step 1: zero-length pinUvAuthParam, no PIN set -> touch, CTAP2_ERR_PIN_NOT_SET")
+  void makeCredential_emptyPinUvAuthParam_pinNotSetAfterTouch() {
+    CBORObject params = makeCredentialParams(clientDataHash, new byte[] {1}, false, ES256);
+    params.Add(8, new byte[0]);
+    params.Add(9, 1);
+    assertThat(status(send(CtapCommand.MAKE_CREDENTIAL, params))).isEqualTo("35");
+    assertThat(last.progress).containsExactly("up", "processing");
+    touchGranted = false;
+    assertThat(status(send(CtapCommand.MAKE_CREDENTIAL, params))).isEqualTo("27");
+  }
+
+  @Test
+  @DisplayName(
+      "CTAP 2.1 6.1.2 step 2: pinUvAuthParam without protocol -> 0x14, unknown protocol -> 0x02")
+  void makeCredential_pinUvAuthParamProtocol_checked() {
+    CBORObject params = makeCredentialParams(clientDataHash, new byte[] {1}, false, ES256);
+    params.Add(8, new byte[16]);
+    assertThat(status(send(CtapCommand.MAKE_CREDENTIAL, params))).isEqualTo("14");
+    params.Add(9, 3);
+    assertThat(status(send(CtapCommand.MAKE_CREDENTIAL, params))).isEqualTo("02");
+    assertThat(storedCounter()).isZero();
+  }
+
+  @Test
+  @DisplayName(
+      "CTAP 2.1 6.1.2 step 12: a credential of ours in excludeList -> touch, CTAP2_ERR_CREDENTIAL_EXCLUDED")
+  void makeCredential_excludedCredential_excludedAfterTouch() {
+    byte[] id = register(new byte[] {1}, false, ES256).credentialId();
+    CBORObject params = makeCredentialParams(clientDataHash, new byte[] {2}, false, ES256);
+    CBORObject exclude = CBORObject.NewArray();
+    byte[] foreign = id.clone();
+    foreign[0] ^= 1;
+    exclude.Add(descriptor(foreign));
+    exclude.Add(descriptor(id));
+    params.Add(5, exclude);
+    assertThat(status(send(CtapCommand.MAKE_CREDENTIAL, params))).isEqualTo("19");
+    assertThat(last.progress).containsExactly("up", "processing");
+    assertThat(storedCounter()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName(
+      "CTAP 2.1 6.1.2 step 14: the user refuses presence -> CTAP2_ERR_OPERATION_DENIED, nothing stored")
+  void makeCredential_touchRefused_operationDenied() {
+    touchGranted = false;
+    byte[] r =
+        send(
+            CtapCommand.MAKE_CREDENTIAL,
+            makeCredentialParams(clientDataHash, new byte[] {1}, true, ES256));
+    assertThat(status(r)).isEqualTo("27");
+    assertThat(storedCounter()).isZero();
+    assertThat(state.names()).noneMatch(n -> n.startsWith(ResidentCredentials.PREFIX));
+  }
+
+  @Test
+  @DisplayName("CTAP 2.1 6.1.2: clientDataHash must be 32 bytes")
+  void makeCredential_shortClientDataHash_invalidLength() {
+    byte[] r =
+        send(
+            CtapCommand.MAKE_CREDENTIAL,
+            makeCredentialParams(new byte[31], new byte[] {1}, false, ES256));
+    assertThat(status(r)).isEqualTo("03");
+  }
+
+  @Test
+  @DisplayName("CTAP 2.1 6.1.2 step 17: the store is full -> CTAP2_ERR_KEY_STORE_FULL")
+  void makeCredential_storeFull_keyStoreFull() throws Exception {
+    byte[] id = register(new byte[] {0}, true, ES256).credentialId();
+    state.update(
+        tx -> {
+          for (int i = 1; i < ResidentCredentials.CAPACITY; i++) {
+            tx.put(
+                ResidentCredentials.PREFIX + String.format("%03d", i),
+                new ResidentCredentials.Entry(
+                        "",
+                        id,
+                        "other.example",
+                        new byte[] {(byte) i},
+                        Optional.empty(),
+                        Optional.empty(),
+                        new byte[0],
+                        i + 1)
+                    .encode());
+          }
+        });
+    byte[] r =
+        send(
+            CtapCommand.MAKE_CREDENTIAL,
+            makeCredentialParams(clientDataHash, new byte[] {9}, true, ES256));
+    assertThat(status(r)).isEqualTo("28");
+    // the same RP and user.id replaces its credential instead
+    ok(
+        send(
+            CtapCommand.MAKE_CREDENTIAL,
+            makeCredentialParams(clientDataHash, new byte[] {0}, true, ES256)));
+  }
+
+  // ------------------------------------------------------------------ getAssertion
+
+  @ParameterizedTest
+  @ValueSource(ints = {ES256, EDDSA})
+  @DisplayName(
+      "CTAP 2.1 6.2.2, WebAuthn 6.3.3: an allowList assertion verifies with the attested key")
+  void getAssertion_allowList_signatureVerifies(int alg) throws Exception {
+    Attested credential = register(new byte[] {1}, false, alg);
+
+    CBORObject response =
+        ok(
+            send(
+                CtapCommand.GET_ASSERTION,
+                getAssertionParams(new byte[70], credential.credentialId())));
+
+    assertThat(response.get(1).get("id").GetByteString()).isEqualTo(credential.credentialId());
+    byte[] authData = response.get(2).GetByteString();
+    assertThat(authData).hasSize(37);
+    assertThat(Arrays.copyOf(authData, 32))
+        .isEqualTo(sha256(RP_ID.getBytes(StandardCharsets.UTF_8)));
+    assertThat(authData[32]).isEqualTo((byte) 0x01);
+    assertThat(ByteBuffer.wrap(authData, 33, 4).getInt()).isEqualTo(2);
+    assertThat(
+            verify(
+                publicKey(credential.coseKey()),
+                concat(authData, clientDataHash),
+                response.get(3).GetByteString()))
+        .isTrue();
+    assertThat(response.ContainsKey(4)).isFalse();
+    assertThat(response.ContainsKey(5)).isFalse();
+    assertThat(storedCounter()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName(
+      "CTAP 2.1 6.2.2: discoverable credentials, newest first, numberOfCredentials, getNextAssertion")
+  void getAssertion_discoverable_iteratesWithNextAssertion() throws Exception {
+    Attested older = register(new byte[] {1}, true, ES256);
+    Attested newer = register(new byte[] {2}, true, EDDSA);
+    register(new byte[] {3}, false, ES256); // not discoverable: not listed
+
+    CBORObject first = ok(send(CtapCommand.GET_ASSERTION, getAssertionParams()));
+    assertThat(first.get(5).AsInt32()).isEqualTo(2);
+    assertThat(first.get(1).get("id").GetByteString()).isEqualTo(newer.credentialId());
+    assertThat(first.get(4).get("id").GetByteString()).isEqualTo(new byte[] {2});
+    assertThat(first.get(4).size()).isEqualTo(1); // no name without UV
+    assertThat(
+            verify(
+                publicKey(newer.coseKey()),
+                concat(first.get(2).GetByteString(), clientDataHash),
+                first.get(3).GetByteString()))
+        .isTrue();
+
+    CBORObject second = ok(send(CtapCommand.GET_NEXT_ASSERTION, null));
+    assertThat(second.get(1).get("id").GetByteString()).isEqualTo(older.credentialId());
+    assertThat(second.ContainsKey(5)).isFalse();
+    assertThat(
+            verify(
+                publicKey(older.coseKey()),
+                concat(second.get(2).GetByteString(), clientDataHash),
+                second.get(3).GetByteString()))
+        .isTrue();
+
+    assertThat(status(send(CtapCommand.GET_NEXT_ASSERTION, null))).isEqualTo("30");
+  }
+
+  @Test
+  @DisplayName(
+      "CTAP 2.1 6.3: getNextAssertion after 30 s or after another command -> CTAP2_ERR_NOT_ALLOWED")
+  void getNextAssertion_expiredOrInterrupted_notAllowed() {
+    register(new byte[] {1}, true, ES256);
+    register(new byte[] {2}, true, ES256);
+    ok(send(CtapCommand.GET_ASSERTION, getAssertionParams()));
+    now += 30_000_000_001L;
+    assertThat(status(send(CtapCommand.GET_NEXT_ASSERTION, null))).isEqualTo("30");
+    ok(send(CtapCommand.GET_ASSERTION, getAssertionParams()));
+    register(new byte[] {3}, false, ES256);
+    assertThat(status(send(CtapCommand.GET_NEXT_ASSERTION, null))).isEqualTo("30");
+  }
+
+  @Test
+  @DisplayName(
+      "CTAP 2.1 6.2.2 step 5: up = false gives a silent assertion with UP clear and no touch")
+  void getAssertion_upFalse_silent() {
+    Attested credential = register(new byte[] {1}, false, ES256);
+    touches.clear();
+    CBORObject params = getAssertionParams(credential.credentialId());
+    CBORObject options = CBORObject.NewMap();
+    options.Add("up", false);
+    params.Add(5, options);
+    CBORObject response = ok(send(CtapCommand.GET_ASSERTION, params));
+    assertThat(response.get(2).GetByteString()[32]).isZero();
+    assertThat(touches).isEmpty();
+    assertThat(last.progress).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "CTAP 2.1 6.2.2: errors: rk option 0x2B, uv 0x2C, no credentials 0x2E, missing 0x14, types 0x11")
+  void getAssertion_errors_specifiedCodes() {
+    CBORObject params = getAssertionParams();
+    CBORObject options = CBORObject.NewMap();
+    options.Add("rk", true);
+    params.Add(5, options);
+    assertThat(status(send(CtapCommand.GET_ASSERTION, params))).isEqualTo("2B");
+    options = CBORObject.NewMap();
+    options.Add("uv", true);
+    params.set(CBORObject.FromObject(5), options);
+    assertThat(status(send(CtapCommand.GET_ASSERTION, params))).isEqualTo("2C");
+    assertThat(status(send(CtapCommand.GET_ASSERTION, getAssertionParams()))).isEqualTo("2E");
+    assertThat(status(send(CtapCommand.GET_ASSERTION, getAssertionParams(new byte[70]))))
+        .isEqualTo("2E");
+    params = getAssertionParams();
+    params.Remove(CBORObject.FromObject(1));
+    assertThat(status(send(CtapCommand.GET_ASSERTION, params))).isEqualTo("14");
+    params = getAssertionParams();
+    params.set(CBORObject.FromObject(1), CBORObject.FromObject(new byte[] {1}));
+    assertThat(status(send(CtapCommand.GET_ASSERTION, params))).isEqualTo("11");
+    params = getAssertionParams();
+    params.Add(3, CBORObject.FromObject("list"));
+    assertThat(status(send(CtapCommand.GET_ASSERTION, params))).isEqualTo("11");
+    params = getAssertionParams();
+    params.Add(6, new byte[0]);
+    assertThat(status(send(CtapCommand.GET_ASSERTION, params))).isEqualTo("35");
+    assertThat(storedCounter()).isZero();
+  }
+
+  @Test
+  @DisplayName("CTAP 2.1 6.1.2 / 6.2.2: a deleted discoverable credential's ID no longer asserts")
+  void getAssertion_discoverableIdNotStored_noCredentials() throws Exception {
+    Attested credential = register(new byte[] {1}, true, ES256);
+    state.update(tx -> tx.delete(ResidentCredentials.PREFIX + "000"));
+    assertThat(
+            status(send(CtapCommand.GET_ASSERTION, getAssertionParams(credential.credentialId()))))
+        .isEqualTo("2E");
+  }
+
+  // ------------------------------------------------------------------ getNextAssertion
+
+  @Test
+  @DisplayName(
+      "CTAP 2.1 6.3: getNextAssertion without a preceding getAssertion -> CTAP2_ERR_NOT_ALLOWED")
+  void getNextAssertion_nothingPending_notAllowed() {
+    assertThat(status(send(CtapCommand.GET_NEXT_ASSERTION, null))).isEqualTo("30");
+  }
+}

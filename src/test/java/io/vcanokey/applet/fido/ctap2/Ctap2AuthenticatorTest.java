@@ -622,4 +622,147 @@ class Ctap2AuthenticatorTest {
   void getNextAssertion_nothingPending_notAllowed() {
     assertThat(status(send(CtapCommand.GET_NEXT_ASSERTION, null))).isEqualTo("30");
   }
+
+  // ------------------------------------------------------------------ extensions (12.1, 12.2)
+
+  private Attested registerWithExtensions(byte[] userId, boolean rk, CBORObject extensions) {
+    CBORObject params = makeCredentialParams(clientDataHash, userId, rk, ES256);
+    params.Add(6, extensions);
+    return parseAttested(ok(send(CtapCommand.MAKE_CREDENTIAL, params)).get(2).GetByteString());
+  }
+
+  private static CBORObject extension(String name, Object value) {
+    CBORObject map = CBORObject.NewMap();
+    map.Add(name, value);
+    return map;
+  }
+
+  @Test
+  @DisplayName("CTAP 2.1 12.1: credProtect is echoed in authData extensions with the ED flag")
+  void makeCredential_credProtect_echoed() {
+    Attested credential = registerWithExtensions(new byte[] {1}, true, extension("credProtect", 2));
+    assertThat(credential.flags()).isEqualTo(0xC1); // UP | AT | ED
+    assertThat(credential.extensions().orElseThrow().get("credProtect").AsInt32()).isEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 4})
+  @DisplayName("CTAP 2.1 12.1: a credProtect level outside 1..3 is refused (reference: 0x2C)")
+  void makeCredential_credProtectOutOfRange_invalidOption(int level) {
+    CBORObject params = makeCredentialParams(clientDataHash, new byte[] {1}, true, ES256);
+    params.Add(6, extension("credProtect", level));
+    assertThat(status(send(CtapCommand.MAKE_CREDENTIAL, params))).isEqualTo("2C");
+  }
+
+  @Test
+  @DisplayName(
+      "CTAP 2.1 12.1: without UV, level 2 is usable only through allowList and level 3 never")
+  void getAssertion_credProtectLevels_enforced() {
+    Attested optional = register(new byte[] {1}, true, ES256);
+    Attested withList = registerWithExtensions(new byte[] {2}, true, extension("credProtect", 2));
+    Attested required = registerWithExtensions(new byte[] {3}, true, extension("credProtect", 3));
+
+    CBORObject discovered = ok(send(CtapCommand.GET_ASSERTION, getAssertionParams()));
+    assertThat(discovered.get(1).get("id").GetByteString()).isEqualTo(optional.credentialId());
+    assertThat(discovered.ContainsKey(5)).isFalse();
+
+    CBORObject listed =
+        ok(send(CtapCommand.GET_ASSERTION, getAssertionParams(withList.credentialId())));
+    assertThat(listed.get(1).get("id").GetByteString()).isEqualTo(withList.credentialId());
+
+    assertThat(status(send(CtapCommand.GET_ASSERTION, getAssertionParams(required.credentialId()))))
+        .isEqualTo("2E");
+  }
+
+  @Test
+  @DisplayName("CTAP 2.1 12.1 / 6.1.2 step 12: a level 3 credential does not exclude without UV")
+  void makeCredential_excludeListLevel3_notExcluded() {
+    Attested required = registerWithExtensions(new byte[] {3}, true, extension("credProtect", 3));
+    CBORObject params = makeCredentialParams(clientDataHash, new byte[] {4}, false, ES256);
+    CBORObject exclude = CBORObject.NewArray();
+    exclude.Add(descriptor(required.credentialId()));
+    params.Add(5, exclude);
+    ok(send(CtapCommand.MAKE_CREDENTIAL, params));
+  }
+
+  @Test
+  @DisplayName("CTAP 2.1 12.2: credBlob is stored with a discoverable credential and read back")
+  void credBlob_discoverable_storedAndReturned() {
+    byte[] blob = "blob!".getBytes(StandardCharsets.US_ASCII);
+    Attested credential = registerWithExtensions(new byte[] {1}, true, extension("credBlob", blob));
+    assertThat(credential.extensions().orElseThrow().get("credBlob").AsBoolean()).isTrue();
+
+    CBORObject params = getAssertionParams();
+    params.Add(4, extension("credBlob", true));
+    CBORObject response = ok(send(CtapCommand.GET_ASSERTION, params));
+    byte[] authData = response.get(2).GetByteString();
+    assertThat(authData[32]).isEqualTo((byte) 0x81); // UP | ED
+    CBORObject extensions =
+        CBORObject.DecodeFromBytes(Arrays.copyOfRange(authData, 37, authData.length));
+    assertThat(extensions.get("credBlob").GetByteString()).isEqualTo(blob);
+  }
+
+  @Test
+  @DisplayName(
+      "CTAP 2.1 12.2: credBlob is not stored for a non-discoverable credential or when longer"
+          + " than maxCredBlobLength (32); the output says false and the read-back is empty")
+  void credBlob_notStorable_false() {
+    Attested nonResident =
+        registerWithExtensions(new byte[] {1}, false, extension("credBlob", new byte[4]));
+    assertThat(nonResident.extensions().orElseThrow().get("credBlob").AsBoolean()).isFalse();
+    Attested tooLong =
+        registerWithExtensions(new byte[] {2}, true, extension("credBlob", new byte[33]));
+    assertThat(tooLong.extensions().orElseThrow().get("credBlob").AsBoolean()).isFalse();
+
+    CBORObject params = getAssertionParams(nonResident.credentialId());
+    params.Add(4, extension("credBlob", true));
+    byte[] authData = ok(send(CtapCommand.GET_ASSERTION, params)).get(2).GetByteString();
+    CBORObject extensions =
+        CBORObject.DecodeFromBytes(Arrays.copyOfRange(authData, 37, authData.length));
+    assertThat(extensions.get("credBlob").GetByteString()).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "CTAP 2.1 6.1, 12.2: extension inputs of the wrong type -> CTAP2_ERR_CBOR_UNEXPECTED_TYPE")
+  void extensions_mistyped_cborUnexpectedType() {
+    CBORObject params = makeCredentialParams(clientDataHash, new byte[] {1}, true, ES256);
+    params.Add(6, extension("credProtect", "high"));
+    assertThat(status(send(CtapCommand.MAKE_CREDENTIAL, params))).isEqualTo("11");
+    params = makeCredentialParams(clientDataHash, new byte[] {1}, true, ES256);
+    params.Add(6, extension("credBlob", true));
+    assertThat(status(send(CtapCommand.MAKE_CREDENTIAL, params))).isEqualTo("11");
+  }
+
+  // ------------------------------------------------------------------ through FidoHandler
+
+  @Test
+  @DisplayName("CTAP 2.1 6: the key's FidoHandler routes makeCredential and getAssertion")
+  void fidoHandler_withContext_routesCredentialCommands() throws Exception {
+    FidoHandler handler =
+        new FidoHandler(new AppletContext(state, UserPresence.always(), new SecureRandom()));
+    CBORObject mc = makeCredentialParams(clientDataHash, new byte[] {1}, true, EDDSA);
+    byte[] body = mc.EncodeToBytes();
+    byte[] request = new byte[1 + body.length];
+    request[0] = 0x01;
+    System.arraycopy(body, 0, request, 1, body.length);
+    Recorder recorder = new Recorder();
+    handler.handleCbor(request, recorder);
+    Attested credential = parseAttested(ok(recorder.responses.get(0)).get(2).GetByteString());
+
+    body = getAssertionParams().EncodeToBytes();
+    request = new byte[1 + body.length];
+    request[0] = 0x02;
+    System.arraycopy(body, 0, request, 1, body.length);
+    recorder = new Recorder();
+    handler.handleCbor(request, recorder);
+    CBORObject assertion = ok(recorder.responses.get(0));
+    assertThat(
+            verify(
+                publicKey(credential.coseKey()),
+                concat(assertion.get(2).GetByteString(), clientDataHash),
+                assertion.get(3).GetByteString()))
+        .isTrue();
+    assertThat(recorder.progress).containsExactly("up", "processing");
+  }
 }

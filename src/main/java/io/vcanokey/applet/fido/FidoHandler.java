@@ -30,11 +30,11 @@ import org.slf4j.LoggerFactory;
  *       until SM2 is implemented.
  *   <li>options are set honestly, because clients act on them by themselves: with rk, credMgmt or
  *       largeBlobs true a client calls those commands unprompted, and with clientPin present it
- *       offers to set a PIN and sends clientPIN. So the reference key's option names are all listed
- *       with the value false ("not supported", the same meaning as absent in 6.4), each to flip to
- *       true when its feature lands, except clientPin, which is left out: absent means "no PIN
- *       capability", whereas false would mean "PIN supported but not set" and invite a setPIN that
- *       could only fail.
+ *       offers to set a PIN and sends clientPIN. So the reference key's option names are all
+ *       listed, rk true (discoverable credentials work) and the others false ("not supported", the
+ *       same meaning as absent in 6.4), each to flip to true when its feature lands, except
+ *       clientPin, which is left out: absent means "no PIN capability", whereas false would mean
+ *       "PIN supported but not set" and invite a setPIN that could only fail.
  * </ul>
  *
  * <p>Every other CTAP2 command byte answers CTAP1_ERR_INVALID_COMMAND (0x01) with no body. Every
@@ -95,7 +95,7 @@ public final class FidoHandler {
         List.of("credBlob", "credProtect", "hmac-secret", "largeBlobKey"),
         AAGUID,
         Map.of(
-            AuthenticatorInfo.OPTION_RK, false,
+            AuthenticatorInfo.OPTION_RK, true,
             AuthenticatorInfo.OPTION_CRED_MGMT, false,
             AuthenticatorInfo.OPTION_LARGE_BLOBS, false,
             AuthenticatorInfo.OPTION_PIN_UV_AUTH_TOKEN, false,

@@ -92,8 +92,8 @@ class FidoHandlerTest {
         .isEqualTo("244EB29EE0904E4981FE1F20F8D3B8F4");
     CBORObject options = info.get(0x04);
     assertThat(options.size()).isEqualTo(5);
-    for (String option :
-        List.of("rk", "credMgmt", "largeBlobs", "pinUvAuthToken", "makeCredUvNotRqd")) {
+    assertThat(options.get("rk").isTrue()).isTrue();
+    for (String option : List.of("credMgmt", "largeBlobs", "pinUvAuthToken", "makeCredUvNotRqd")) {
       assertThat(options.get(option).isFalse()).as(option).isTrue();
     }
     assertThat(options.ContainsKey("clientPin")).isFalse();
@@ -173,7 +173,7 @@ class FidoHandlerTest {
             "['credBlob', 'credProtect', 'hmac-secret', 'largeBlobKey']",
             "244eb29ee0904e4981fe1f20f8d3b8f4",
             "[('credMgmt', False), ('largeBlobs', False), ('makeCredUvNotRqd', False),"
-                + " ('pinUvAuthToken', False), ('rk', False)]",
+                + " ('pinUvAuthToken', False), ('rk', True)]",
             "1300 [1, 2] 8 70 ['usb']",
             "[{'alg': -7, 'type': 'public-key'}, {'alg': -8, 'type': 'public-key'}]",
             "4096 201 32");

@@ -15,6 +15,7 @@ import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.AlgorithmParameters;
 import java.security.KeyFactory;
@@ -33,7 +34,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -764,5 +767,73 @@ class Ctap2AuthenticatorTest {
                 assertion.get(3).GetByteString()))
         .isTrue();
     assertThat(recorder.progress).containsExactly("up", "processing");
+  }
+
+  // ------------------------------------------------------------------ a real client's view
+
+  @Test
+  @DisplayName(
+      "python-fido2 0.9.1 (a real client) verifies our packed attestation (PackedAttestation,"
+          + " with its certificate rules) and our assertions (AssertionResponse.verify)")
+  void pythonFido2_verifiesAttestationAndAssertion() throws Exception {
+    Path python = Path.of("/usr/bin/python3");
+    if (!"true".equals(System.getenv("CI"))) {
+      Assumptions.assumeTrue(Files.isExecutable(python), "/usr/bin/python3 missing");
+      Assumptions.assumeTrue(
+          run(python, "import fido2", "").exitValue() == 0, "python3-fido2 missing");
+    }
+    StringBuilder input = new StringBuilder();
+    input.append(Hex.encode(clientDataHash)).append('\n');
+    for (int alg : new int[] {ES256, EDDSA}) {
+      byte[] mc =
+          send(
+              CtapCommand.MAKE_CREDENTIAL,
+              makeCredentialParams(clientDataHash, new byte[] {(byte) alg}, false, alg));
+      byte[] id = parseAttested(ok(mc).get(2).GetByteString()).credentialId();
+      byte[] ga = send(CtapCommand.GET_ASSERTION, getAssertionParams(id));
+      input.append(Hex.encode(Arrays.copyOfRange(mc, 1, mc.length))).append(' ');
+      input.append(Hex.encode(Arrays.copyOfRange(ga, 1, ga.length))).append('\n');
+    }
+    String script =
+        String.join(
+            "\n",
+            "import sys, binascii",
+            "from fido2.ctap2 import AttestationObject, AssertionResponse",
+            "from fido2.attestation import PackedAttestation",
+            "from fido2.cose import CoseKey",
+            "lines = sys.stdin.read().split('\\n')",
+            "cdh = binascii.unhexlify(lines[0])",
+            "for line in lines[1:3]:",
+            "    mc, ga = (binascii.unhexlify(x) for x in line.split())",
+            "    att = AttestationObject(mc)",
+            "    result = PackedAttestation().verify(att.att_statement, att.auth_data, cdh)",
+            "    key = CoseKey.parse(att.auth_data.credential_data.public_key)",
+            "    AssertionResponse(ga).verify(cdh, key)",
+            "    print(att.fmt, result.attestation_type.name, key.ALGORITHM,"
+                + " att.auth_data.credential_data.aaguid.hex())");
+
+    Result result = run(python, script, input.toString());
+
+    assertThat(result.exitValue()).as(result.stderr()).isZero();
+    assertThat(result.stdout().lines())
+        .containsExactly(
+            "packed BASIC -7 244eb29ee0904e4981fe1f20f8d3b8f4",
+            "packed BASIC -8 244eb29ee0904e4981fe1f20f8d3b8f4");
+  }
+
+  private record Result(int exitValue, String stdout, String stderr) {}
+
+  private static Result run(Path python, String script, String stdin) throws Exception {
+    Process process = new ProcessBuilder(python.toString(), "-c", script).start();
+    process.getOutputStream().write(stdin.getBytes(StandardCharsets.US_ASCII));
+    process.getOutputStream().close();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("python3 did not finish");
+    }
+    return new Result(
+        process.exitValue(),
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+        new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 }

@@ -617,6 +617,71 @@ class Ctap2AuthenticatorTest {
         .isEqualTo("2E");
   }
 
+  @Test
+  @DisplayName(
+      "CTAP 2.1 6.1.2 step 17, 6.2.2: the discoverable credential and the signature counter"
+          + " survive reopening the state file")
+  void discoverableCredential_reopenedState_stillAssertsWithLaterCounter() throws Exception {
+    Attested credential = register(new byte[] {7}, true, EDDSA);
+    state.close();
+    state = StateFile.open(dir.resolve("key"));
+    authenticator =
+        new Ctap2Authenticator(
+            new AppletContext(state, UserPresence.always(), new SecureRandom()),
+            FidoHandler.AAGUID,
+            () -> now);
+
+    CBORObject response = ok(send(CtapCommand.GET_ASSERTION, getAssertionParams()));
+
+    assertThat(response.get(1).get("id").GetByteString()).isEqualTo(credential.credentialId());
+    byte[] authData = response.get(2).GetByteString();
+    assertThat(ByteBuffer.wrap(authData, 33, 4).getInt()).isEqualTo(2);
+    assertThat(
+            verify(
+                publicKey(credential.coseKey()),
+                concat(authData, clientDataHash),
+                response.get(3).GetByteString()))
+        .isTrue();
+  }
+
+  @Test
+  @DisplayName(
+      "Malformed input is normal input: every truncation and bit flip of makeCredential and"
+          + " getAssertion requests gets a status, never an exception, and the store stays readable")
+  void malformedRequests_truncatedOrFlipped_answeredWithStatus() {
+    byte[] id = register(new byte[] {1}, true, ES256).credentialId();
+    List<byte[]> requests = new ArrayList<>();
+    for (CBORObject params :
+        List.of(
+            makeCredentialParams(clientDataHash, new byte[] {2}, true, ES256, EDDSA),
+            getAssertionParams(id))) {
+      requests.add(params.EncodeToBytes());
+    }
+    CtapCommand[] commands = {CtapCommand.MAKE_CREDENTIAL, CtapCommand.GET_ASSERTION};
+    touchGranted = false; // refuse every touch, so a mutated request that is valid stores nothing
+    for (int r = 0; r < requests.size(); r++) {
+      byte[] body = requests.get(r);
+      for (int i = 0; i < body.length; i++) {
+        for (int variant = 0; variant < 3; variant++) {
+          byte[] mutated = variant == 0 ? Arrays.copyOf(body, i) : body.clone();
+          if (variant == 1) {
+            mutated[i] ^= 0x01;
+          } else if (variant == 2) {
+            mutated[i] ^= (byte) 0x80;
+          }
+          byte[] request = new byte[1 + mutated.length];
+          request[0] = (byte) commands[r].value();
+          System.arraycopy(mutated, 0, request, 1, mutated.length);
+          byte[] response = sendRaw(commands[r], request);
+          assertThat(response[0]).as("status").isNotEqualTo((byte) 0x7F);
+        }
+      }
+    }
+    touchGranted = true;
+    CBORObject response = ok(send(CtapCommand.GET_ASSERTION, getAssertionParams()));
+    assertThat(response.get(1).get("id").GetByteString()).isEqualTo(id);
+  }
+
   // ------------------------------------------------------------------ getNextAssertion
 
   @Test

@@ -11,10 +11,34 @@ public enum CtapStatus {
   CTAP2_OK(0x00),
   /** CTAP1_ERR_INVALID_COMMAND: the command is not a valid CTAP command. */
   CTAP1_ERR_INVALID_COMMAND(0x01),
+  /** CTAP1_ERR_INVALID_PARAMETER: invalid parameter in the request. */
+  CTAP1_ERR_INVALID_PARAMETER(0x02),
   /** CTAP1_ERR_INVALID_LENGTH: invalid message or item length. */
   CTAP1_ERR_INVALID_LENGTH(0x03),
+  /** CTAP2_ERR_CBOR_UNEXPECTED_TYPE: a CBOR item of an unexpected type. */
+  CTAP2_ERR_CBOR_UNEXPECTED_TYPE(0x11),
+  /** CTAP2_ERR_INVALID_CBOR: the request is not valid CBOR. */
+  CTAP2_ERR_INVALID_CBOR(0x12),
+  /** CTAP2_ERR_MISSING_PARAMETER: a mandatory parameter is missing. */
+  CTAP2_ERR_MISSING_PARAMETER(0x14),
   /** CTAP2_ERR_KEEPALIVE_CANCEL: the request was cancelled by CTAPHID_CANCEL. */
   CTAP2_ERR_KEEPALIVE_CANCEL(0x2D),
+  /** CTAP2_ERR_PIN_INVALID: the PIN does not match. */
+  CTAP2_ERR_PIN_INVALID(0x31),
+  /** CTAP2_ERR_PIN_BLOCKED: no PIN retries are left. */
+  CTAP2_ERR_PIN_BLOCKED(0x32),
+  /** CTAP2_ERR_PIN_AUTH_INVALID: pinUvAuthParam did not verify, or the token lacks a right. */
+  CTAP2_ERR_PIN_AUTH_INVALID(0x33),
+  /** CTAP2_ERR_PIN_AUTH_BLOCKED: too many consecutive mismatches; power cycle needed. */
+  CTAP2_ERR_PIN_AUTH_BLOCKED(0x34),
+  /** CTAP2_ERR_PIN_NOT_SET: no PIN has been set. */
+  CTAP2_ERR_PIN_NOT_SET(0x35),
+  /** CTAP2_ERR_PIN_POLICY_VIOLATION: the new PIN breaks the PIN policy (length). */
+  CTAP2_ERR_PIN_POLICY_VIOLATION(0x37),
+  /** CTAP2_ERR_INVALID_SUBCOMMAND: the subcommand is unknown or unsupported. */
+  CTAP2_ERR_INVALID_SUBCOMMAND(0x3E),
+  /** CTAP2_ERR_UNAUTHORIZED_PERMISSION: a requested permission cannot be granted. */
+  CTAP2_ERR_UNAUTHORIZED_PERMISSION(0x40),
   /** CTAP1_ERR_OTHER: other unspecified error. */
   CTAP1_ERR_OTHER(0x7F);
 

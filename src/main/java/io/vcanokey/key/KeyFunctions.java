@@ -4,6 +4,7 @@ import io.vcanokey.applet.AppletContext;
 import io.vcanokey.applet.admin.AdminApplet;
 import io.vcanokey.applet.admin.DeviceConfig;
 import io.vcanokey.applet.fido.FidoHandler;
+import io.vcanokey.applet.fido.ctap2.ClientPin;
 import io.vcanokey.applet.ndef.NdefApplet;
 import io.vcanokey.applet.oath.OathApplet;
 import io.vcanokey.applet.openpgp.OpenPgpApplet;
@@ -24,7 +25,9 @@ final class KeyFunctions {
   private KeyFunctions() {}
 
   static void bind(UsbDevice device, Scheduler scheduler, AppletContext applets) {
-    FidoHandler fido = new FidoHandler();
+    FidoHandler fido =
+        new FidoHandler(
+            FidoHandler.defaultInfo(), new ClientPin(applets.state(), applets.random()));
     device.bind(
         CanoKeyDescriptors.INTERFACE_CTAPHID,
         new CtapHidFunction(

@@ -132,6 +132,17 @@ public final class ClientPin {
     consecutiveMismatches = 0;
   }
 
+  /**
+   * What authenticatorReset (6.6) does to the PIN: deletes it and restores the retries, durably,
+   * and starts afresh as at power-up.
+   *
+   * @throws IOException if the state file cannot be written; nothing changed then
+   */
+  public void reset() throws IOException {
+    state.update(tx -> tx.delete(RECORD_PIN));
+    powerUp();
+  }
+
   /** True once a PIN is set (getInfo clientPin true). */
   public boolean isPinSet() {
     return pinHash().isPresent();

@@ -464,6 +464,24 @@ class ClientPinTest {
     assertThat(getToken(2, "0000", null, null).status()).isEqualTo(0x31);
   }
 
+  @Test
+  @DisplayName("6.6 authenticatorReset: no PIN, 8 retries, no token, not auth-blocked")
+  void reset_afterBlocking_pinGoneAndRetriesRestored() throws Exception {
+    setPin(2, "1234");
+    byte[] token = getToken(2, "1234", null, null).token();
+    for (int i = 0; i < 3; i++) {
+      getToken(2, "0000", null, null);
+    }
+    pin.reset();
+    assertThat(pin.isPinSet()).isFalse();
+    assertThat(state.get("fido/pin")).isEmpty();
+    assertThat(retries()).isEqualTo(8);
+    assertThat(powerCycleState()).isFalse();
+    assertThat(check(2, token, PERMISSION_GA, "a"))
+        .isEqualTo(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID);
+    assertThat(setPin(2, "5678")).isZero();
+  }
+
   // ---------------------------------------------------------------- malformed requests
 
   @Test

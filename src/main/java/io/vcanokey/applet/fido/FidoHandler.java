@@ -2,9 +2,12 @@ package io.vcanokey.applet.fido;
 
 import io.vcanokey.applet.AppletContext;
 import io.vcanokey.applet.fido.ctap2.AuthenticatorInfo;
+import io.vcanokey.applet.fido.ctap2.ClientPin;
 import io.vcanokey.applet.fido.ctap2.Ctap2Authenticator;
 import io.vcanokey.applet.fido.ctap2.CtapCommand;
 import io.vcanokey.applet.fido.ctap2.CtapStatus;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The FIDO applet's entry point for CTAP2 requests (CTAP 2.1, section 6) and U2F raw messages (CTAP
  * 2.1, section 11.2.9.1.1; FIDO U2F raw message formats). It answers authenticatorGetInfo (6.4)
- * itself and hands authenticatorMakeCredential, GetAssertion and GetNextAssertion (6.1 to 6.3) to
- * {@link Ctap2Authenticator} when built over a key's state ({@link #FidoHandler(AppletContext)}).
+ * itself, hands authenticatorClientPIN (6.5) to {@link ClientPin} and authenticatorMakeCredential,
+ * GetAssertion and GetNextAssertion (6.1 to 6.3) to {@link Ctap2Authenticator} when built over a
+ * key's state ({@link #FidoHandler(AppletContext)}).
  *
  * <p>What getInfo advertises ({@link #defaultInfo()}), and why:
  *
@@ -32,9 +36,10 @@ import org.slf4j.LoggerFactory;
  *       largeBlobs true a client calls those commands unprompted, and with clientPin present it
  *       offers to set a PIN and sends clientPIN. So the reference key's option names are all
  *       listed, rk true (discoverable credentials work) and the others false ("not supported", the
- *       same meaning as absent in 6.4), each to flip to true when its feature lands, except
- *       clientPin, which is left out: absent means "no PIN capability", whereas false would mean
- *       "PIN supported but not set" and invite a setPIN that could only fail.
+ *       same meaning as absent in 6.4), each to flip to true when its feature lands. clientPin and
+ *       pinUvAuthToken depend on the {@link ClientPin}: without one clientPin is absent ("no PIN
+ *       capability") and pinUvAuthToken false; with one, pinUvAuthToken is true and clientPin is
+ *       false until a PIN is set ("supported, not set") and true after, evaluated at each getInfo.
  * </ul>
  *
  * <p>Every other CTAP2 command byte answers CTAP1_ERR_INVALID_COMMAND (0x01) with no body. Every
@@ -60,32 +65,45 @@ public final class FidoHandler {
   /** AAGUID of CanoKey (inventory 3.3; also its MS OS 2.0 DeviceInterfaceGUID). */
   public static final UUID AAGUID = UUID.fromString("244eb29e-e090-4e49-81fe-1f20f8d3b8f4");
 
-  private final byte[] getInfoResponse;
+  private final AuthenticatorInfo info;
+  private final ClientPin clientPin; // null: no PIN support
 
   /** makeCredential, getAssertion and getNextAssertion; null without a key's state. */
   private final Ctap2Authenticator credentials;
 
-  /** A handler advertising {@link #defaultInfo()}, without credential commands (getInfo only). */
+  /** A handler advertising {@link #defaultInfo()}: getInfo only, without PIN support. */
   public FidoHandler() {
     this(defaultInfo());
   }
 
-  /** A handler advertising {@code info} in authenticatorGetInfo, without credential commands. */
+  /** A handler advertising {@code info} in authenticatorGetInfo: getInfo only. */
   public FidoHandler(AuthenticatorInfo info) {
     this(info, null);
   }
 
-  /** The key's handler: {@link #defaultInfo()} and the credential commands over its state. */
-  public FidoHandler(AppletContext context) {
-    this(defaultInfo(), new Ctap2Authenticator(context, AAGUID, System::nanoTime));
+  /**
+   * A handler advertising {@code info}, with authenticatorClientPIN served by {@code clientPin}
+   * (null for none); getInfo's clientPin and pinUvAuthToken options follow it.
+   */
+  public FidoHandler(AuthenticatorInfo info, ClientPin clientPin) {
+    this(info, clientPin, null);
   }
 
-  private FidoHandler(AuthenticatorInfo info, Ctap2Authenticator credentials) {
-    this.credentials = credentials;
-    byte[] body = info.encode();
-    getInfoResponse = new byte[1 + body.length];
-    getInfoResponse[0] = (byte) CtapStatus.CTAP2_OK.value();
-    System.arraycopy(body, 0, getInfoResponse, 1, body.length);
+  /**
+   * The key's handler: {@link #defaultInfo()}, clientPIN and the credential commands over its
+   * state. makeCredential and getAssertion check PIN tokens with the same {@link ClientPin}.
+   */
+  public FidoHandler(AppletContext context) {
+    this(defaultInfo(), new ClientPin(context.state(), context.random()), context);
+  }
+
+  private FidoHandler(AuthenticatorInfo info, ClientPin clientPin, AppletContext context) {
+    this.info = info;
+    this.clientPin = clientPin;
+    this.credentials =
+        context == null
+            ? null
+            : new Ctap2Authenticator(context, clientPin, AAGUID, System::nanoTime);
   }
 
   /** The getInfo content this key advertises today; the class comment explains each choice. */
@@ -129,7 +147,11 @@ public final class FidoHandler {
       if (command.isPresent() && command.get() == CtapCommand.GET_INFO) {
         // getInfo takes no parameters (6.4); trailing bytes are ignored.
         log.debug("CTAP2 GET_INFO -> CTAP2_OK");
-        responder.respond(getInfoResponse.clone());
+        responder.respond(getInfoResponse());
+        return;
+      }
+      if (command.isPresent() && command.get() == CtapCommand.CLIENT_PIN && clientPin != null) {
+        responder.respond(clientPin.handle(Arrays.copyOfRange(request, 1, request.length)));
         return;
       }
       if (credentials != null
@@ -140,7 +162,7 @@ public final class FidoHandler {
         credentials.handle(command.get(), request, responder);
         return;
       }
-      // TODO: clientPIN, reset, credMgmt, selection, largeBlobs, config are not built yet
+      // TODO: reset, credMgmt, selection, largeBlobs, config are not built yet
       log.debug(
           "CTAP2 command 0x{} ({}) -> CTAP1_ERR_INVALID_COMMAND",
           String.format("%02X", commandByte),
@@ -172,6 +194,36 @@ public final class FidoHandler {
   /** Cancels the outstanding request; nothing waits today, so there is nothing to cancel. */
   public void cancel() {
     log.debug("cancel: no CTAP request is waiting");
+  }
+
+  /** CTAP2_OK and the getInfo body, with the PIN options as the class comment describes. */
+  private byte[] getInfoResponse() {
+    AuthenticatorInfo current = info;
+    if (clientPin != null) {
+      Map<String, Boolean> options = new HashMap<>(info.options());
+      options.put(AuthenticatorInfo.OPTION_CLIENT_PIN, clientPin.isPinSet());
+      options.put(AuthenticatorInfo.OPTION_PIN_UV_AUTH_TOKEN, true);
+      current =
+          new AuthenticatorInfo(
+              info.versions(),
+              info.extensions(),
+              info.aaguid(),
+              options,
+              info.maxMsgSize(),
+              info.pinUvAuthProtocols(),
+              info.maxCredentialCountInList(),
+              info.maxCredentialIdLength(),
+              info.transports(),
+              info.algorithms(),
+              info.maxSerializedLargeBlobArray(),
+              info.firmwareVersion(),
+              info.maxCredBlobLength());
+    }
+    byte[] body = current.encode();
+    byte[] response = new byte[1 + body.length];
+    response[0] = (byte) CtapStatus.CTAP2_OK.value();
+    System.arraycopy(body, 0, response, 1, body.length);
+    return response;
   }
 
   private static byte[] statusWord(int sw) {

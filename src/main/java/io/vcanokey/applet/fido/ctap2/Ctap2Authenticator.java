@@ -34,7 +34,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * authenticatorMakeCredential (CTAP 2.1, 6.1), authenticatorGetAssertion (6.2) and
- * authenticatorGetNextAssertion (6.3) for ES256 and EdDSA, without PIN/UV auth tokens yet.
+ * authenticatorGetNextAssertion (6.3) for ES256 and EdDSA, with PIN/UV auth tokens from {@link
+ * ClientPin}: a verified token sets the UV flag and makes credProtect levels 2 and 3 usable; with a
+ * PIN set, makeCredential without a token answers CTAP2_ERR_PUAT_REQUIRED (makeCredUvNotRqd is
+ * false). User name and display name are not returned yet, even after UV.
  *
  * <p>Choices, each a reading of the spec for an authenticator with no built-in UV and no PIN set:
  *
@@ -97,6 +100,7 @@ public final class Ctap2Authenticator {
 
   // Authenticator data flags (WebAuthn Level 2, 6.1).
   static final int FLAG_UP = 0x01;
+  static final int FLAG_UV = 0x04;
   static final int FLAG_AT = 0x40;
   static final int FLAG_ED = 0x80;
 
@@ -121,6 +125,7 @@ public final class Ctap2Authenticator {
   static final String FMT_PACKED = "packed";
 
   private final AppletContext context;
+  private final ClientPin clientPin;
   private final UUID aaguid;
   private final LongSupplier nanoTime;
   private final ResidentCredentials residents;
@@ -132,6 +137,7 @@ public final class Ctap2Authenticator {
       byte[] rpIdHash,
       byte[] clientDataHash,
       boolean userPresent,
+      boolean userVerified,
       boolean credBlobRequested,
       List<Located> remaining,
       long deadline) {}
@@ -139,8 +145,14 @@ public final class Ctap2Authenticator {
   /** A credential found for an assertion: its key and, if discoverable, its stored entry. */
   private record Located(CredentialId.Wrapped wrapped, Optional<ResidentCredentials.Entry> entry) {}
 
-  public Ctap2Authenticator(AppletContext context, UUID aaguid, LongSupplier nanoTime) {
+  /**
+   * The credential commands over {@code context}'s state; {@code clientPin} checks PIN/UV auth
+   * tokens (null: no PIN support, as if no PIN were ever set).
+   */
+  public Ctap2Authenticator(
+      AppletContext context, ClientPin clientPin, UUID aaguid, LongSupplier nanoTime) {
     this.context = context;
+    this.clientPin = clientPin;
     this.aaguid = aaguid;
     this.nanoTime = nanoTime;
     this.residents = new ResidentCredentials(context.state());
@@ -209,7 +221,18 @@ public final class Ctap2Authenticator {
     }
     List<byte[]> excluded = descriptorIds(excludeList, "excludeList");
 
-    checkPinUvAuthParam(pinUvAuthParam, pinUvAuthProtocol, responder); // steps 1, 2
+    boolean uv =
+        checkPinUvAuthParam(
+            pinUvAuthParam,
+            pinUvAuthProtocol,
+            clientDataHash,
+            ClientPin.PERMISSION_MC,
+            rpId,
+            responder); // steps 1, 2 and 11
+    if (!uv && pinSet()) {
+      // makeCredUvNotRqd is false: with a PIN set every makeCredential needs a token (6.1.2, 11).
+      throw new CtapException(CtapStatus.CTAP2_ERR_PUAT_REQUIRED, "PIN set, no pinUvAuthParam");
+    }
     if (algorithms.isEmpty()) { // step 3
       throw new CtapException(CtapStatus.CTAP2_ERR_UNSUPPORTED_ALGORITHM, "no ES256 or EdDSA");
     }
@@ -234,7 +257,7 @@ public final class Ctap2Authenticator {
     for (byte[] id : excluded) { // step 12
       Optional<Located> found = locate(khKey, id, rpIdHash);
       if (found.isPresent()
-          && found.get().wrapped().id().credProtect() != CRED_PROTECT_UV_REQUIRED) {
+          && (uv || found.get().wrapped().id().credProtect() != CRED_PROTECT_UV_REQUIRED)) {
         requireUserPresence(responder, "FIDO: credential already registered for " + rpId);
         throw new CtapException(CtapStatus.CTAP2_ERR_CREDENTIAL_EXCLUDED, "excluded credential");
       }
@@ -274,7 +297,8 @@ public final class Ctap2Authenticator {
     long counter = nextCounter();
     ByteArrayOutputStream authData = new ByteArrayOutputStream();
     authData.writeBytes(rpIdHash);
-    int flags = FLAG_UP | FLAG_AT | (extensionOutputs.size() > 0 ? FLAG_ED : 0);
+    int flags =
+        FLAG_UP | (uv ? FLAG_UV : 0) | FLAG_AT | (extensionOutputs.size() > 0 ? FLAG_ED : 0);
     authData.write(flags);
     authData.writeBytes(uint32(counter));
     authData.writeBytes(uuidBytes(aaguid));
@@ -338,7 +362,14 @@ public final class Ctap2Authenticator {
     requireClientDataHash(clientDataHash);
     List<byte[]> allowed = descriptorIds(allowList, "allowList");
 
-    checkPinUvAuthParam(pinUvAuthParam, pinUvAuthProtocol, responder); // steps 1, 2
+    boolean uv =
+        checkPinUvAuthParam(
+            pinUvAuthParam,
+            pinUvAuthProtocol,
+            clientDataHash,
+            ClientPin.PERMISSION_GA,
+            rpId,
+            responder); // steps 1, 2 and 6
     boolean up = true;
     if (options.isPresent()) { // step 5
       options.get().requireTextKeysBooleanValues("options");
@@ -364,7 +395,7 @@ public final class Ctap2Authenticator {
         Optional<Located> found = locate(khKey, id, rpIdHash);
         // without UV, credProtect level 3 is never usable (12.1)
         if (found.isPresent()
-            && found.get().wrapped().id().credProtect() != CRED_PROTECT_UV_REQUIRED) {
+            && (uv || found.get().wrapped().id().credProtect() != CRED_PROTECT_UV_REQUIRED)) {
           located.add(found.get());
           break;
         }
@@ -376,7 +407,8 @@ public final class Ctap2Authenticator {
         }
         Optional<CredentialId.Wrapped> wrapped =
             CredentialId.unwrap(khKey, entry.credentialId(), rpIdHash);
-        if (wrapped.isPresent() && wrapped.get().id().credProtect() == CRED_PROTECT_UV_OPTIONAL) {
+        if (wrapped.isPresent()
+            && (uv || wrapped.get().id().credProtect() == CRED_PROTECT_UV_OPTIONAL)) {
           located.add(new Located(wrapped.get(), Optional.of(entry)));
         }
       }
@@ -394,6 +426,7 @@ public final class Ctap2Authenticator {
             rpIdHash,
             clientDataHash,
             up,
+            uv,
             credBlobRequested,
             first,
             fromAllowList ? 0 : located.size());
@@ -403,6 +436,7 @@ public final class Ctap2Authenticator {
               rpIdHash,
               clientDataHash,
               up,
+              uv,
               credBlobRequested,
               new ArrayList<>(located.subList(1, located.size())),
               nanoTime.getAsLong() + NEXT_ASSERTION_TIMEOUT_NANOS);
@@ -427,6 +461,7 @@ public final class Ctap2Authenticator {
         current.rpIdHash(),
         current.clientDataHash(),
         current.userPresent(),
+        current.userVerified(),
         current.credBlobRequested(),
         next,
         0);
@@ -436,6 +471,7 @@ public final class Ctap2Authenticator {
       byte[] rpIdHash,
       byte[] clientDataHash,
       boolean up,
+      boolean uv,
       boolean credBlobRequested,
       Located credential,
       int numberOfCredentials) {
@@ -448,7 +484,8 @@ public final class Ctap2Authenticator {
     long counter = nextCounter();
     ByteArrayOutputStream authData = new ByteArrayOutputStream();
     authData.writeBytes(rpIdHash);
-    authData.write((up ? FLAG_UP : 0) | (extensionOutputs.size() > 0 ? FLAG_ED : 0));
+    authData.write(
+        (up ? FLAG_UP : 0) | (uv ? FLAG_UV : 0) | (extensionOutputs.size() > 0 ? FLAG_ED : 0));
     authData.writeBytes(uint32(counter));
     if (extensionOutputs.size() > 0) {
       authData.writeBytes(CtapCbor.encode(extensionOutputs));
@@ -479,14 +516,27 @@ public final class Ctap2Authenticator {
 
   // ------------------------------------------------------------------ shared steps
 
-  private void checkPinUvAuthParam(
-      Optional<byte[]> pinUvAuthParam, Optional<Long> protocol, FidoResponder responder) {
+  /**
+   * Steps 1 and 2 of makeCredential and getAssertion, and the token check (6.1.2 step 11, 6.2.2
+   * step 6). Returns whether the user was verified: a PIN is set and {@code pinUvAuthParam} is a
+   * valid token's authentication of {@code clientDataHash} with {@code permission} for {@code
+   * rpId}. With no PIN set a non-empty param grants nothing and is ignored (inventory 3.4).
+   */
+  private boolean checkPinUvAuthParam(
+      Optional<byte[]> pinUvAuthParam,
+      Optional<Long> protocol,
+      byte[] clientDataHash,
+      int permission,
+      String rpId,
+      FidoResponder responder) {
     if (pinUvAuthParam.isEmpty()) {
-      return;
+      return false;
     }
     if (pinUvAuthParam.get().length == 0) { // step 1: authenticator selection
       requireUserPresence(responder, "FIDO: select this key");
-      throw new CtapException(CtapStatus.CTAP2_ERR_PIN_NOT_SET, "zero-length pinUvAuthParam");
+      throw pinSet()
+          ? new CtapException(CtapStatus.CTAP2_ERR_PIN_INVALID, "zero-length pinUvAuthParam")
+          : new CtapException(CtapStatus.CTAP2_ERR_PIN_NOT_SET, "zero-length pinUvAuthParam");
     }
     if (protocol.isEmpty()) { // step 2
       throw new CtapException(CtapStatus.CTAP2_ERR_MISSING_PARAMETER, "pinUvAuthProtocol");
@@ -494,7 +544,20 @@ public final class Ctap2Authenticator {
     if (protocol.get() != 1 && protocol.get() != 2) {
       throw new CtapException(CtapStatus.CTAP1_ERR_INVALID_PARAMETER, "pinUvAuthProtocol");
     }
-    // No PIN is set, so the param grants nothing; it is ignored (inventory 3.4).
+    if (!pinSet()) {
+      return false;
+    }
+    CtapStatus status =
+        clientPin.checkToken(
+            protocol.get().intValue(), clientDataHash, pinUvAuthParam.get(), permission, rpId);
+    if (status != CtapStatus.CTAP2_OK) {
+      throw new CtapException(status, "pinUvAuthToken refused");
+    }
+    return true;
+  }
+
+  private boolean pinSet() {
+    return clientPin != null && clientPin.isPinSet();
   }
 
   private static void requireClientDataHash(byte[] clientDataHash) {

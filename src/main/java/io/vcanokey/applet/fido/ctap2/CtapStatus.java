@@ -41,8 +41,24 @@ public enum CtapStatus {
   CTAP2_ERR_NO_CREDENTIALS(0x2E),
   /** CTAP2_ERR_NOT_ALLOWED: continuation command without a pending operation, or not allowed. */
   CTAP2_ERR_NOT_ALLOWED(0x30),
+  /** CTAP2_ERR_PIN_INVALID: the PIN does not match. */
+  CTAP2_ERR_PIN_INVALID(0x31),
+  /** CTAP2_ERR_PIN_BLOCKED: no PIN retries are left. */
+  CTAP2_ERR_PIN_BLOCKED(0x32),
+  /** CTAP2_ERR_PIN_AUTH_INVALID: pinUvAuthParam did not verify, or the token lacks a right. */
+  CTAP2_ERR_PIN_AUTH_INVALID(0x33),
+  /** CTAP2_ERR_PIN_AUTH_BLOCKED: too many consecutive mismatches; power cycle needed. */
+  CTAP2_ERR_PIN_AUTH_BLOCKED(0x34),
   /** CTAP2_ERR_PIN_NOT_SET: no PIN has been set. */
   CTAP2_ERR_PIN_NOT_SET(0x35),
+  /** CTAP2_ERR_PUAT_REQUIRED: a pinUvAuthToken is required for this operation. */
+  CTAP2_ERR_PUAT_REQUIRED(0x36),
+  /** CTAP2_ERR_PIN_POLICY_VIOLATION: the new PIN breaks the PIN policy (length). */
+  CTAP2_ERR_PIN_POLICY_VIOLATION(0x37),
+  /** CTAP2_ERR_INVALID_SUBCOMMAND: the subcommand is unknown or unsupported. */
+  CTAP2_ERR_INVALID_SUBCOMMAND(0x3E),
+  /** CTAP2_ERR_UNAUTHORIZED_PERMISSION: a requested permission cannot be granted. */
+  CTAP2_ERR_UNAUTHORIZED_PERMISSION(0x40),
   /** CTAP1_ERR_OTHER: other unspecified error. */
   CTAP1_ERR_OTHER(0x7F);
 

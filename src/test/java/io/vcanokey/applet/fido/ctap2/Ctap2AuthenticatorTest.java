@@ -101,7 +101,10 @@ class Ctap2AuthenticatorTest {
         };
     authenticator =
         new Ctap2Authenticator(
-            new AppletContext(state, presence, new SecureRandom()), FidoHandler.AAGUID, () -> now);
+            new AppletContext(state, presence, new SecureRandom()),
+            null,
+            FidoHandler.AAGUID,
+            () -> now);
     new SecureRandom().nextBytes(clientDataHash);
   }
 
@@ -628,6 +631,7 @@ class Ctap2AuthenticatorTest {
     authenticator =
         new Ctap2Authenticator(
             new AppletContext(state, UserPresence.always(), new SecureRandom()),
+            null,
             FidoHandler.AAGUID,
             () -> now);
 

@@ -24,7 +24,7 @@ final class KeyFunctions {
   private KeyFunctions() {}
 
   static void bind(UsbDevice device, Scheduler scheduler, AppletContext applets) {
-    FidoHandler fido = new FidoHandler();
+    FidoHandler fido = new FidoHandler(applets);
     device.bind(
         CanoKeyDescriptors.INTERFACE_CTAPHID,
         new CtapHidFunction(

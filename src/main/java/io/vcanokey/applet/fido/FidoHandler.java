@@ -1,8 +1,10 @@
 package io.vcanokey.applet.fido;
 
+import io.vcanokey.applet.AppletContext;
 import io.vcanokey.applet.fido.ctap2.AuthenticatorInfo;
 import io.vcanokey.applet.fido.ctap2.CtapCommand;
 import io.vcanokey.applet.fido.ctap2.CtapStatus;
+import io.vcanokey.applet.fido.u2f.U2fApplet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The FIDO applet's entry point for CTAP2 requests (CTAP 2.1, section 6) and U2F raw messages (CTAP
- * 2.1, section 11.2.9.1.1; FIDO U2F raw message formats). This first version implements
- * authenticatorGetInfo (6.4) only.
+ * 2.1, section 11.2.9.1.1; FIDO U2F raw message formats). CTAP2: authenticatorGetInfo (6.4). U2F:
+ * REGISTER, AUTHENTICATE and VERSION through {@link U2fApplet}.
  *
  * <p>What getInfo advertises ({@link #defaultInfo()}), and why:
  *
@@ -34,9 +36,8 @@ import org.slf4j.LoggerFactory;
  *       could only fail.
  * </ul>
  *
- * <p>Every other CTAP2 command byte answers CTAP1_ERR_INVALID_COMMAND (0x01) with no body. Every
- * U2F APDU answers the status word 6D00 (INS not supported), or 6700 (wrong length) when it is too
- * short to hold a command header; U2F is not built yet.
+ * <p>Every other CTAP2 command byte answers CTAP1_ERR_INVALID_COMMAND (0x01) with no body. A U2F
+ * message too short to hold a command header answers 6700 (wrong length).
  *
  * <p>Threading: key thread only. Requests complete synchronously today, so {@link #cancel()} has
  * nothing to cancel.
@@ -57,15 +58,20 @@ public final class FidoHandler {
   /** AAGUID of CanoKey (inventory 3.3; also its MS OS 2.0 DeviceInterfaceGUID). */
   public static final UUID AAGUID = UUID.fromString("244eb29e-e090-4e49-81fe-1f20f8d3b8f4");
 
-  private final byte[] getInfoResponse;
+  /** ISO 7816-4 status word: no precise diagnosis (an internal error). */
+  public static final int SW_UNKNOWN = 0x6F00;
 
-  /** A handler advertising {@link #defaultInfo()}. */
-  public FidoHandler() {
-    this(defaultInfo());
+  private final byte[] getInfoResponse;
+  private final U2fApplet u2f;
+
+  /** A handler advertising {@link #defaultInfo()}, over the key's state file and presence. */
+  public FidoHandler(AppletContext context) {
+    this(defaultInfo(), context);
   }
 
   /** A handler advertising {@code info} in authenticatorGetInfo. */
-  public FidoHandler(AuthenticatorInfo info) {
+  public FidoHandler(AuthenticatorInfo info, AppletContext context) {
+    this.u2f = new U2fApplet(context);
     byte[] body = info.encode();
     getInfoResponse = new byte[1 + body.length];
     getInfoResponse[0] = (byte) CtapStatus.CTAP2_OK.value();
@@ -140,9 +146,12 @@ public final class FidoHandler {
       responder.respond(statusWord(SW_WRONG_LENGTH));
       return;
     }
-    // TODO: U2F is not built; every U2F APDU answers 6D00 (INS not supported)
-    log.debug("U2F INS 0x{} -> 6D00", String.format("%02X", apdu[1] & 0xFF));
-    responder.respond(statusWord(SW_INS_NOT_SUPPORTED));
+    try {
+      responder.respond(u2f.process(apdu));
+    } catch (RuntimeException e) {
+      log.error("bug in U2F INS 0x{}", String.format("%02X", apdu[1] & 0xFF), e);
+      responder.respond(statusWord(SW_UNKNOWN));
+    }
   }
 
   /** Cancels the outstanding request; nothing waits today, so there is nothing to cancel. */

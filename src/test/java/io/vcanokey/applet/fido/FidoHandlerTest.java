@@ -22,7 +22,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class FidoHandlerTest {
 
-  private final FidoHandler handler = new FidoHandler();
+  private final FidoTestKey key = FidoTestKey.create(io.vcanokey.platform.UserPresence.always());
+  private final FidoHandler handler = new FidoHandler(key.context());
+
+  @org.junit.jupiter.api.AfterEach
+  void closeKey() throws IOException {
+    key.close();
+  }
 
   /** Records what the handler answers. */
   private static final class Recorder implements FidoResponder {
@@ -219,15 +225,15 @@ class FidoHandlerTest {
   }
 
   @Test
-  @DisplayName("Until U2F is built: a U2F APDU answers 6D00, INS not supported")
-  void u2f_anyApdu_insNotSupported() {
+  @DisplayName("U2F raw message formats 6.1: VERSION through handleU2f answers U2F_V2 9000")
+  void u2f_version_routedToU2fApplet() {
     Recorder version = new Recorder();
     handler.handleU2f(Hex.decode("00 03 00 00"), version);
-    Recorder register = new Recorder();
-    handler.handleU2f(Hex.decode("00 01 03 00 000040" + "00".repeat(64) + "0000"), register);
+    Recorder unknown = new Recorder();
+    handler.handleU2f(Hex.decode("00 C0 00 00"), unknown);
 
-    assertThat(version.single()).containsExactly(0x6D, 0x00);
-    assertThat(register.single()).containsExactly(0x6D, 0x00);
+    assertThat(version.single()).containsExactly(Hex.decode("5532465F5632 9000"));
+    assertThat(unknown.single()).containsExactly(0x6D, 0x00);
   }
 
   @Test

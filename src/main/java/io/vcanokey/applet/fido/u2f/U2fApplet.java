@@ -71,6 +71,9 @@ public final class U2fApplet {
   /** Authentication flags: user presence verified (section 5.4, bit 0). */
   static final int FLAG_USER_PRESENCE = 0x01;
 
+  /** Header, extended Lc 00 0000 and extended Le: the empty command python-fido2 sends. */
+  private static final int APDU_EMPTY_EXTENDED_LC_LENGTH = 9;
+
   static final int CHALLENGE_LENGTH = 32;
   static final int APPLICATION_LENGTH = 32;
 
@@ -98,7 +101,7 @@ public final class U2fApplet {
    */
   public byte[] process(byte[] message) {
     try {
-      CommandApdu apdu = CommandApdu.decode(message);
+      CommandApdu apdu = CommandApdu.decode(withoutEmptyExtendedLc(message));
       if (apdu.cla() != CLA_U2F) {
         throw new StatusException(StatusWords.SW_CLA_NOT_SUPPORTED);
       }
@@ -117,6 +120,23 @@ public final class U2fApplet {
           String.format("%04X", e.sw()));
       return withStatus(new byte[0], e.sw());
     }
+  }
+
+  /**
+   * python-fido2 (fido2/ctap1.py, send_apdu) always writes the extended Lc field, even for a
+   * command without data: header, 00 0000, then Le 0000. ISO 7816-4 has no such case, but U2F keys
+   * accept it, so it is read as case 2E (header, 00, Le).
+   */
+  static byte[] withoutEmptyExtendedLc(byte[] message) {
+    boolean emptyExtendedLc =
+        message.length == APDU_EMPTY_EXTENDED_LC_LENGTH
+            && message[4] == 0
+            && message[5] == 0
+            && message[6] == 0;
+    if (!emptyExtendedLc) {
+      return message;
+    }
+    return new byte[] {message[0], message[1], message[2], message[3], 0, message[7], message[8]};
   }
 
   private byte[] version(CommandApdu apdu) {

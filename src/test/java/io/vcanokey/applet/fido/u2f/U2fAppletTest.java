@@ -166,6 +166,13 @@ class U2fAppletTest {
   }
 
   @Test
+  @DisplayName("python-fido2 ctap1.py: VERSION as header, Lc 00 0000, Le 0000 is accepted")
+  void version_pythonFido2EmptyExtendedLc_u2fV2() {
+    assertThat(applet.process(Hex.decode("00 03 00 00 00 00 00 00 00")))
+        .containsExactly(Hex.decode("5532465F5632 9000"));
+  }
+
+  @Test
   @DisplayName("inventory 3.11: VERSION with command data answers 6700")
   void version_withData_wrongLength() {
     assertThat(applet.process(Hex.decode("00 03 00 00 01 AA"))).containsExactly(0x67, 0x00);

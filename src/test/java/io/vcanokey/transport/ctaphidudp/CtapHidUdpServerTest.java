@@ -172,6 +172,31 @@ class CtapHidUdpServerTest {
   }
 
   @Test
+  @DisplayName("Malformed input is normal input: random datagrams leave the transport working")
+  void randomDatagrams_transportKeepsWorking() throws Exception {
+    java.util.Random random = new java.util.Random(8111);
+    try (DatagramSocket noise = client();
+        DatagramSocket client = client()) {
+      for (int i = 0; i < 500; i++) {
+        byte[] datagram = new byte[random.nextInt(80)];
+        random.nextBytes(datagram);
+        send(noise, datagram);
+        if (i % 50 == 49) {
+          Thread.sleep(20); // UDP drops what overflows the receive buffer; let the key drain it
+        }
+      }
+      Thread.sleep(200);
+
+      int cid = allocate(client);
+      send(client, initFrame(cid, 0x81, Hex.decode("5A")));
+      byte[] reply = receive(client);
+
+      assertThat(ByteBuffer.wrap(reply).getInt()).isEqualTo(cid);
+      assertThat(reply[7]).isEqualTo((byte) 0x5A);
+    }
+  }
+
+  @Test
   void constructor_portOutOfRange_refused() {
     assertThatThrownBy(
             () ->

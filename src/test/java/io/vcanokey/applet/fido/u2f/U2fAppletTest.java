@@ -400,6 +400,37 @@ class U2fAppletTest {
   }
 
   @Test
+  @DisplayName("Malformed input is normal input: random messages get a status word, never 6F00")
+  void process_randomMessages_specifiedStatusWords() throws Exception {
+    java.util.Random random = new java.util.Random(6);
+    byte[] handle = register().keyHandle();
+    byte[] valid = concat(CHALLENGE, APPLICATION, new byte[] {70}, handle);
+
+    for (int i = 0; i < 3000; i++) {
+      byte[] message;
+      if (i % 2 == 0) {
+        message = new byte[random.nextInt(160)];
+        random.nextBytes(message);
+        if (message.length > 1) {
+          message[0] = 0;
+          message[1] = (byte) (1 + random.nextInt(3));
+        }
+      } else {
+        message = extended(0x02, 0x03, valid);
+        message[random.nextInt(message.length)] ^= (byte) (1 + random.nextInt(255));
+      }
+
+      byte[] response = applet.process(message);
+
+      assertThat(response.length).isGreaterThanOrEqualTo(2);
+      assertThat(sw(response))
+          .as("message %s", Hex.encode(message))
+          .isIn(0x9000, 0x6700, 0x6A80, 0x6A86, 0x6985, 0x6D00, 0x6E00);
+    }
+    assertThat(sw(authenticate(0x03, APPLICATION, handle))).isEqualTo(0x9000);
+  }
+
+  @Test
   @DisplayName("ISO 7816-4 5.1: a malformed APDU encoding answers 6700")
   void process_malformedEncoding_wrongLength() {
     assertThat(applet.process(Hex.decode("00 01 03 00 05 01"))).containsExactly(0x67, 0x00);

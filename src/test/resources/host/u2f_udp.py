@@ -1,6 +1,7 @@
 """U2F (CTAP1) against a vcanokey serving CTAPHID over UDP, with python-fido2's own classes.
 
-Usage: u2f_udp.py PORT. Prints one "ok ..." line per check and "ALL OK" at the end; any failure
+Usage: u2f_udp.py PORT [deny]. With "deny" (a key run with --touch deny) it checks that
+REGISTER answers 6985. Prints one "ok ..." line per check and "ALL OK" at the end; any failure
 raises, so the exit status is non-zero.
 """
 
@@ -67,6 +68,12 @@ def main():
 
     app_param = sha256("https://vcanokey.example")
     client_param = sha256('{"typ":"navigator.id.finishEnrollment","challenge":"c1"}')
+    if sys.argv[2:] == ["deny"]:
+        expect_sw(0x6985, lambda: ctap1.register(client_param, app_param))
+        print("ok register refused: 6985 without user presence")
+        device.close()
+        print("ALL OK")
+        return
     registration = ctap1.register(client_param, app_param)
     registration.verify(app_param, client_param)
     assert len(registration.key_handle) == 70, len(registration.key_handle)

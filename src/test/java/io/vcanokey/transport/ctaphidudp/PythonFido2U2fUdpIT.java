@@ -38,6 +38,28 @@ class PythonFido2U2fUdpIT {
   @Test
   @DisplayName("python-fido2 Ctap1 over UDP: version, register, check-only, authenticate verified")
   void pythonFido2_u2fOverUdp_signaturesVerify() throws Exception {
+    String output = runScript("auto");
+
+    assertThat(output)
+        .contains("ok version: U2F_V2")
+        .contains("ok register: key handle 70 bytes")
+        .contains("signature verified")
+        .contains("ok check-only: 6985 for our key handle")
+        .contains("ok check-only: 6A80 for another application")
+        .contains("ok authenticate: signatures verified, user presence set, counter 1 then 2")
+        .contains("ALL OK");
+  }
+
+  @Test
+  @DisplayName("U2F raw message formats 3.3 over UDP: with --touch deny REGISTER answers 6985")
+  void pythonFido2_touchDenied_registerRefused() throws Exception {
+    String output = runScript("deny");
+
+    assertThat(output).contains("ok register refused: 6985").contains("ALL OK");
+  }
+
+  /** Runs the key with {@code --touch touch} and the script against it; returns its output. */
+  private String runScript(String touch) throws Exception {
     boolean ci = "true".equals(System.getenv("CI"));
     if (!ci) {
       assumeTrue(Files.isExecutable(PYTHON), "/usr/bin/python3 missing");
@@ -60,29 +82,24 @@ class PythonFido2U2fUdpIT {
                 "--file",
                 dir.resolve("key").toString(),
                 "--touch",
-                "auto",
+                touch,
                 "--ctaphid-udp=0")
             .redirectError(dir.resolve("key.log").toFile())
             .start();
     try {
       int port = awaitPort(key);
 
-      Process client =
-          new ProcessBuilder(PYTHON.toString(), script.toString(), Integer.toString(port))
-              .redirectErrorStream(true)
-              .start();
+      List<String> command =
+          new ArrayList<>(List.of(PYTHON.toString(), script.toString(), Integer.toString(port)));
+      if (touch.equals("deny")) {
+        command.add("deny");
+      }
+      Process client = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(client.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
       assertThat(client.exitValue()).as(output).isZero();
-      assertThat(output)
-          .contains("ok version: U2F_V2")
-          .contains("ok register: key handle 70 bytes")
-          .contains("signature verified")
-          .contains("ok check-only: 6985 for our key handle")
-          .contains("ok check-only: 6A80 for another application")
-          .contains("ok authenticate: signatures verified, user presence set, counter 1 then 2")
-          .contains("ALL OK");
+      return output;
     } finally {
       key.destroy();
       key.waitFor(10, TimeUnit.SECONDS);

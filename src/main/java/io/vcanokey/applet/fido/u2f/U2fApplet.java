@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * than 00, 6D00 for an unknown instruction, 6A80 for a key handle that is not ours for this
  * application (including a key handle of another length, so that a client probing with several
  * handles moves on), 6A86 for an AUTHENTICATE control byte other than 03, 07 or 08, and 6985 when
- * user presence is missing or a check-only AUTHENTICATE found its handle valid.
+ * user presence is missing, a check-only AUTHENTICATE found its handle valid, or the signature
+ * counter has reached FFFFFFFF (it never wraps).
  *
  * <p>Threading: key thread only; {@link io.vcanokey.platform.UserPresence#confirm} may block it
  * while a prompt is open.
@@ -239,7 +240,13 @@ public final class U2fApplet {
     if (stored.length != 4) {
       throw new IllegalStateException("malformed signature counter record");
     }
-    int value = ByteBuffer.wrap(stored).getInt() + 1;
+    int current = ByteBuffer.wrap(stored).getInt();
+    if (current == -1) {
+      // 0xFFFFFFFF: a wrap to 0 would let an old signature look newer, so the key stops signing.
+      log.warn("U2F signature counter exhausted -> 6985");
+      throw new StatusException(StatusWords.SW_CONDITIONS_OF_USE_NOT_SATISFIED);
+    }
+    int value = current + 1;
     byte[] next = ByteBuffer.allocate(4).putInt(value).array();
     try {
       context.state().put(RECORD_SIGNATURE_COUNTER, next);

@@ -362,6 +362,21 @@ class U2fAppletTest {
   }
 
   @Test
+  @DisplayName("The counter never wraps: at FFFFFFFF AUTHENTICATE answers 6985 and keeps it")
+  void authenticate_counterExhausted_refusedWithoutWrap() throws Exception {
+    Registration registration = register();
+    key.state().put("fido/sign-counter", Hex.decode("FFFFFFFE"));
+
+    byte[] last = authenticate(0x03, APPLICATION, registration.keyHandle());
+    byte[] refused = authenticate(0x03, APPLICATION, registration.keyHandle());
+
+    assertThat(Arrays.copyOfRange(body(last), 1, 5)).isEqualTo(Hex.decode("FFFFFFFF"));
+    assertThat(refused).containsExactly(0x69, 0x85);
+    assertThat(key.state().get("fido/sign-counter").orElseThrow())
+        .isEqualTo(Hex.decode("FFFFFFFF"));
+  }
+
+  @Test
   void authenticate_handleLengthInconsistent_wrongLength() throws Exception {
     byte[] handle = register().keyHandle();
     byte[] data = concat(CHALLENGE, APPLICATION, new byte[] {70}, Arrays.copyOf(handle, 69));

@@ -2,6 +2,7 @@ package io.vcanokey.cli;
 
 import io.vcanokey.core.trace.Tracer;
 import io.vcanokey.key.VirtualKey;
+import io.vcanokey.transport.ctaphidudp.CtapHidUdpServer;
 import io.vcanokey.transport.usbredir.UsbRedirAddress;
 import io.vcanokey.transport.usbredir.UsbRedirServer;
 import io.vcanokey.transport.vpcd.VpcdAddress;
@@ -10,6 +11,7 @@ import io.vcanokey.usb.UsbTap;
 import io.vcanokey.usb.capture.PcapWriter;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,12 +26,19 @@ final class RunningKey implements AutoCloseable {
   private final PcapWriter pcap;
   private final UsbRedirServer server;
   private final VpcdClient vpcd;
+  private final CtapHidUdpServer ctapHidUdp;
 
-  private RunningKey(VirtualKey key, PcapWriter pcap, UsbRedirServer server, VpcdClient vpcd) {
+  private RunningKey(
+      VirtualKey key,
+      PcapWriter pcap,
+      UsbRedirServer server,
+      VpcdClient vpcd,
+      CtapHidUdpServer ctapHidUdp) {
     this.key = key;
     this.pcap = pcap;
     this.server = server;
     this.vpcd = vpcd;
+    this.ctapHidUdp = ctapHidUdp;
   }
 
   /**
@@ -37,10 +46,20 @@ final class RunningKey implements AutoCloseable {
    * connects to the vpcd reader {@code --vpcd} names (if given).
    */
   static RunningKey start(KeyOptions options, UsbRedirAddress address) throws IOException {
+    return start(options, address, null);
+  }
+
+  /**
+   * As {@link #start(KeyOptions, UsbRedirAddress)}, and also serves CTAPHID over UDP on loopback
+   * port {@code ctapHidUdpPort} unless it is null (0 picks a free port).
+   */
+  static RunningKey start(KeyOptions options, UsbRedirAddress address, Integer ctapHidUdpPort)
+      throws IOException {
     Logging.configure(options.debug);
     VpcdAddress vpcdAddress = options.vpcdAddress();
-    if (address == null && vpcdAddress == null) {
-      throw new IllegalArgumentException("no transport: give --usbredir, --vpcd or both");
+    if (address == null && vpcdAddress == null && ctapHidUdpPort == null) {
+      throw new IllegalArgumentException(
+          "no transport: give --usbredir, --vpcd, --ctaphid-udp or several");
     }
     Tracer tracer = options.trace == null ? Tracer.OFF : Tracer.forGlobs(options.trace, System.err);
     checkPcapPath(options);
@@ -50,6 +69,7 @@ final class RunningKey implements AutoCloseable {
     VirtualKey key = VirtualKey.open(options.file, tracer, options.userPresence());
     PcapWriter pcap = null;
     UsbRedirServer server = null;
+    CtapHidUdpServer udp = null;
     try {
       pcap = options.pcap == null ? null : PcapWriter.create(options.pcap);
       UsbTap tap = pcap == null ? UsbTap.NONE : pcap;
@@ -62,8 +82,15 @@ final class RunningKey implements AutoCloseable {
         vpcd = new VpcdClient(vpcdAddress, key::newCard, key.scheduler());
         vpcd.start();
       }
-      return new RunningKey(key, pcap, server, vpcd);
+      if (ctapHidUdpPort != null) {
+        udp = new CtapHidUdpServer(ctapHidUdpPort, key.scheduler(), key.ctapHidHandler());
+        udp.start();
+      }
+      return new RunningKey(key, pcap, server, vpcd, udp);
     } catch (IOException | RuntimeException e) {
+      if (udp != null) {
+        udp.close();
+      }
       if (server != null) {
         server.close();
       }
@@ -120,6 +147,11 @@ final class RunningKey implements AutoCloseable {
     return server == null ? null : server.boundAddress();
   }
 
+  /** The loopback address CTAPHID over UDP is served on, or null without it. */
+  InetSocketAddress ctapHidUdpAddress() {
+    return ctapHidUdp == null ? null : ctapHidUdp.boundAddress();
+  }
+
   /** The vpcd reader the key connects to, or null without {@code --vpcd}. */
   VpcdAddress vpcdAddress() {
     return vpcd == null ? null : vpcd.address();
@@ -138,6 +170,9 @@ final class RunningKey implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
+      if (ctapHidUdp != null) {
+        ctapHidUdp.close();
+      }
       if (vpcd != null) {
         vpcd.close();
       }

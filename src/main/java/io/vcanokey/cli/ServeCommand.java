@@ -1,5 +1,6 @@
 package io.vcanokey.cli;
 
+import io.vcanokey.transport.ctaphidudp.CtapHidUdpServer;
 import io.vcanokey.transport.usbredir.UsbRedirAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Run a key and wait for QEMU's usb-redir device to connect, or appear as a smart card in"
-          + " pcscd's vsmartcard reader (--vpcd), or both at once.",
+          + " pcscd's vsmartcard reader (--vpcd), or offer FIDO to host libraries as CTAPHID over"
+          + " UDP (--ctaphid-udp), or several at once.",
       "Prints the QEMU options that attach the key to a guest."
     })
 final class ServeCommand implements Callable<Integer> {
@@ -30,9 +32,21 @@ final class ServeCommand implements Callable<Integer> {
       description =
           "Where to listen for QEMU's usb-redir chardev (default: "
               + DEFAULT_USBREDIR
-              + ", unless --vpcd alone is given). One guest at a time; QEMU may disconnect and"
-              + " reconnect.")
+              + ", unless only --vpcd or --ctaphid-udp is given). One guest at a time; QEMU may"
+              + " disconnect and reconnect.")
   String usbredir;
+
+  @Option(
+      names = "--ctaphid-udp",
+      arity = "0..1",
+      paramLabel = "PORT",
+      fallbackValue = "" + CtapHidUdpServer.DEFAULT_PORT,
+      description =
+          "Also serve the FIDO interface as CTAPHID over UDP on 127.0.0.1:PORT (default "
+              + CtapHidUdpServer.DEFAULT_PORT
+              + " when given without a value; 0 picks a free port): one 64-byte report per"
+              + " datagram, replies to the sender, as the SoloKeys simulator. Loopback only.")
+  Integer ctapHidUdp;
 
   private static boolean isLoopback(UsbRedirAddress address) {
     InetSocketAddress socket = (InetSocketAddress) address.socketAddress();
@@ -49,9 +63,10 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    // No transport option: usbredir on its default address. --vpcd alone: vpcd only.
+    // No transport option: usbredir on its default address. --vpcd or --ctaphid-udp without
+    // --usbredir: those only.
     UsbRedirAddress address = null;
-    if (usbredir != null || key.vpcd == null) {
+    if (usbredir != null || (key.vpcd == null && ctapHidUdp == null)) {
       address = UsbRedirAddress.parse(usbredir == null ? DEFAULT_USBREDIR : usbredir);
       if (address.kind() == UsbRedirAddress.Kind.TCP && !isLoopback(address)) {
         System.err.println(
@@ -60,7 +75,7 @@ final class ServeCommand implements Callable<Integer> {
                 + ", which is not a loopback address: anyone who can reach it can use this key");
       }
     }
-    RunningKey running = RunningKey.start(key, address);
+    RunningKey running = RunningKey.start(key, address, ctapHidUdp);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -88,6 +103,12 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (running.vpcdAddress() != null) {
       System.out.printf("%s %s%n", keyName, running.describeVpcd());
+    }
+    InetSocketAddress udp = running.ctapHidUdpAddress();
+    if (udp != null) {
+      System.out.printf(
+          "%s serving CTAPHID over UDP on %s:%d%n",
+          keyName, udp.getAddress().getHostAddress(), udp.getPort());
     }
     System.out.flush();
     stopped.await();

@@ -14,6 +14,7 @@ import io.vcanokey.usb.CanoKeyDescriptors;
 import io.vcanokey.usb.UsbDevice;
 import io.vcanokey.usb.ccid.CcidFunction;
 import io.vcanokey.usb.ctaphid.CtapHidFunction;
+import io.vcanokey.usb.ctaphid.CtapHidHandler;
 import io.vcanokey.usb.ctaphid.FidoHidAdapter;
 import java.security.SecureRandom;
 import java.util.List;
@@ -23,20 +24,23 @@ final class KeyFunctions {
 
   private KeyFunctions() {}
 
-  static void bind(UsbDevice device, Scheduler scheduler, AppletContext applets) {
-    FidoHandler fido = new FidoHandler(applets);
+  /**
+   * Binds the functions to {@code device}.
+   *
+   * @return the CTAPHID handler of the key's FIDO applet, for other CTAPHID transports
+   */
+  static CtapHidHandler bind(UsbDevice device, Scheduler scheduler, AppletContext applets) {
+    FidoHidAdapter fido = new FidoHidAdapter(new FidoHandler(applets));
     device.bind(
         CanoKeyDescriptors.INTERFACE_CTAPHID,
         new CtapHidFunction(
-            device.inPipe(CanoKeyDescriptors.EP_CTAPHID_IN),
-            scheduler,
-            new SecureRandom(),
-            new FidoHidAdapter(fido)));
+            device.inPipe(CanoKeyDescriptors.EP_CTAPHID_IN), scheduler, new SecureRandom(), fido));
 
     CardOs card = newCard(applets);
     device.bind(
         CanoKeyDescriptors.INTERFACE_CCID,
         new CcidFunction(device.inPipe(CanoKeyDescriptors.EP_CCID_IN), card, scheduler));
+    return fido;
   }
 
   /**

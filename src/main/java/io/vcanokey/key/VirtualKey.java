@@ -9,6 +9,7 @@ import io.vcanokey.platform.UserPresence;
 import io.vcanokey.storage.StateFile;
 import io.vcanokey.usb.CanoKeyDescriptors;
 import io.vcanokey.usb.UsbDevice;
+import io.vcanokey.usb.ctaphid.CtapHidHandler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -37,6 +38,7 @@ public final class VirtualKey implements AutoCloseable {
   private final UsbDevice device;
   private final String serialNumber;
   private final AppletContext applets;
+  private final CtapHidHandler ctapHid;
 
   private VirtualKey(StateFile state, Tracer tracer, UserPresence presence) {
     this.state = state;
@@ -57,7 +59,7 @@ public final class VirtualKey implements AutoCloseable {
     this.scheduler = new ExecutorScheduler(executor);
     this.device = new UsbDevice(new CanoKeyDescriptors(serialNumber), tracer);
     this.applets = new AppletContext(state, presence, new SecureRandom());
-    KeyFunctions.bind(device, scheduler, applets);
+    this.ctapHid = KeyFunctions.bind(device, scheduler, applets);
   }
 
   /**
@@ -97,6 +99,11 @@ public final class VirtualKey implements AutoCloseable {
   /** The serial number as USB reports it: eight upper-case hex digits. */
   public String serialNumber() {
     return serialNumber;
+  }
+
+  /** The FIDO applet as a CTAPHID handler, for CTAPHID transports other than USB; key thread. */
+  public CtapHidHandler ctapHidHandler() {
+    return ctapHid;
   }
 
   public UsbDevice device() {

@@ -197,6 +197,65 @@ class ServeCommandTest {
   }
 
   @Test
+  @DisplayName("serve --ctaphid-udp=0 alone serves FIDO over UDP on loopback, no usbredir")
+  void serve_ctapHidUdpOnly_answersU2fVersion() throws Exception {
+    Process process =
+        start(List.of("serve", "--file", dir.resolve("key.db").toString(), "--ctaphid-udp=0"));
+    try {
+      List<String> lines = linesUntil(process, "CTAPHID over UDP");
+      assertThat(lines).noneMatch(line -> line.contains("usbredir"));
+      String banner = lines.get(lines.size() - 1);
+      assertThat(banner)
+          .matches(
+              "canokey: key [0-9A-F]{8} \\(state .*key.db\\) serving CTAPHID over UDP on"
+                  + " 127.0.0.1:[0-9]+");
+      int port = Integer.parseInt(banner.substring(banner.lastIndexOf(':') + 1));
+
+      try (java.net.DatagramSocket client =
+          new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+        client.setSoTimeout(5000);
+        java.net.InetSocketAddress key =
+            new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        // CTAP 2.1 11.2.9.1.3: INIT on the broadcast CID with an 8-byte nonce.
+        byte[] init = new byte[64];
+        System.arraycopy(
+            io.vcanokey.core.bytes.Hex.decode("FFFFFFFF 86 0008 0102030405060708"), 0, init, 0, 15);
+        client.send(new java.net.DatagramPacket(init, 64, key));
+        java.net.DatagramPacket reply = new java.net.DatagramPacket(new byte[64], 64);
+        client.receive(reply);
+        byte[] cid = java.util.Arrays.copyOfRange(reply.getData(), 15, 19);
+
+        // CTAPHID_MSG carrying U2F VERSION, extended encoding (CTAP 2.1 11.2.9.1.1).
+        byte[] msg = new byte[64];
+        System.arraycopy(cid, 0, msg, 0, 4);
+        System.arraycopy(
+            io.vcanokey.core.bytes.Hex.decode("83 0007 00030000000000"), 0, msg, 4, 10);
+        client.send(new java.net.DatagramPacket(msg, 64, key));
+        client.receive(reply);
+
+        assertThat(java.util.Arrays.copyOfRange(reply.getData(), 0, 4)).isEqualTo(cid);
+        assertThat(
+                io.vcanokey.core.bytes.Hex.encode(
+                    java.util.Arrays.copyOfRange(reply.getData(), 4, 15)))
+            .isEqualTo("8300085532465F56329000");
+      }
+    } finally {
+      process.destroy();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void serve_help_documentsCtapHidUdp() throws Exception {
+    Process process = start(List.of("serve", "--help"));
+
+    String help = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(help).contains("--ctaphid-udp[=PORT]").contains("8111");
+  }
+
+  @Test
   void shellQuote_quotesOnlyWhenNeeded() {
     assertThat(ServeCommand.shellQuote("socket,id=k,path=/tmp/a,,b/s,reconnect=1"))
         .isEqualTo("socket,id=k,path=/tmp/a,,b/s,reconnect=1");

@@ -6,6 +6,7 @@ import io.vcanokey.applet.fido.ctap2.ClientPin;
 import io.vcanokey.applet.fido.ctap2.Ctap2Authenticator;
 import io.vcanokey.applet.fido.ctap2.CtapCommand;
 import io.vcanokey.applet.fido.ctap2.CtapStatus;
+import io.vcanokey.applet.fido.u2f.U2fApplet;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -18,9 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The FIDO applet's entry point for CTAP2 requests (CTAP 2.1, section 6) and U2F raw messages (CTAP
  * 2.1, section 11.2.9.1.1; FIDO U2F raw message formats). It answers authenticatorGetInfo (6.4)
- * itself, hands authenticatorClientPIN (6.5) to {@link ClientPin} and authenticatorMakeCredential,
- * GetAssertion and GetNextAssertion (6.1 to 6.3) to {@link Ctap2Authenticator} when built over a
- * key's state ({@link #FidoHandler(AppletContext)}).
+ * itself, hands authenticatorClientPIN (6.5) to {@link ClientPin}, authenticatorMakeCredential,
+ * GetAssertion and GetNextAssertion (6.1 to 6.3) to {@link Ctap2Authenticator}, and U2F REGISTER,
+ * AUTHENTICATE and VERSION to {@link U2fApplet} when built over a key's state ({@link
+ * #FidoHandler(AppletContext)}).
  *
  * <p>What getInfo advertises ({@link #defaultInfo()}), and why:
  *
@@ -42,9 +44,8 @@ import org.slf4j.LoggerFactory;
  *       false until a PIN is set ("supported, not set") and true after, evaluated at each getInfo.
  * </ul>
  *
- * <p>Every other CTAP2 command byte answers CTAP1_ERR_INVALID_COMMAND (0x01) with no body. Every
- * U2F APDU answers the status word 6D00 (INS not supported), or 6700 (wrong length) when it is too
- * short to hold a command header; U2F is not built yet.
+ * <p>Every other CTAP2 command byte answers CTAP1_ERR_INVALID_COMMAND (0x01) with no body. A U2F
+ * message too short to hold a command header answers 6700 (wrong length).
  *
  * <p>Threading: key thread only. Requests complete synchronously today, so {@link #cancel()} has
  * nothing to cancel.
@@ -65,11 +66,17 @@ public final class FidoHandler {
   /** AAGUID of CanoKey (inventory 3.3; also its MS OS 2.0 DeviceInterfaceGUID). */
   public static final UUID AAGUID = UUID.fromString("244eb29e-e090-4e49-81fe-1f20f8d3b8f4");
 
+  /** ISO 7816-4 status word: no precise diagnosis (an internal error). */
+  public static final int SW_UNKNOWN = 0x6F00;
+
   private final AuthenticatorInfo info;
   private final ClientPin clientPin; // null: no PIN support
 
   /** makeCredential, getAssertion and getNextAssertion; null without a key's state. */
   private final Ctap2Authenticator credentials;
+
+  /** U2F raw messages; null without a key's state (then U2F answers 6D00). */
+  private final U2fApplet u2f;
 
   /** A handler advertising {@link #defaultInfo()}: getInfo only, without PIN support. */
   public FidoHandler() {
@@ -78,7 +85,7 @@ public final class FidoHandler {
 
   /** A handler advertising {@code info} in authenticatorGetInfo: getInfo only. */
   public FidoHandler(AuthenticatorInfo info) {
-    this(info, null);
+    this(info, (ClientPin) null);
   }
 
   /**
@@ -97,6 +104,11 @@ public final class FidoHandler {
     this(defaultInfo(), new ClientPin(context.state(), context.random()), context);
   }
 
+  /** A handler advertising {@code info}, with every command over {@code context}'s state. */
+  public FidoHandler(AuthenticatorInfo info, AppletContext context) {
+    this(info, new ClientPin(context.state(), context.random()), context);
+  }
+
   private FidoHandler(AuthenticatorInfo info, ClientPin clientPin, AppletContext context) {
     this.info = info;
     this.clientPin = clientPin;
@@ -104,6 +116,7 @@ public final class FidoHandler {
         context == null
             ? null
             : new Ctap2Authenticator(context, clientPin, AAGUID, System::nanoTime);
+    this.u2f = context == null ? null : new U2fApplet(context);
   }
 
   /** The getInfo content this key advertises today; the class comment explains each choice. */
@@ -186,9 +199,16 @@ public final class FidoHandler {
       responder.respond(statusWord(SW_WRONG_LENGTH));
       return;
     }
-    // TODO: U2F is not built; every U2F APDU answers 6D00 (INS not supported)
-    log.debug("U2F INS 0x{} -> 6D00", String.format("%02X", apdu[1] & 0xFF));
-    responder.respond(statusWord(SW_INS_NOT_SUPPORTED));
+    if (u2f == null) {
+      responder.respond(statusWord(SW_INS_NOT_SUPPORTED));
+      return;
+    }
+    try {
+      responder.respond(u2f.process(apdu));
+    } catch (RuntimeException e) {
+      log.error("bug in U2F INS 0x{}", String.format("%02X", apdu[1] & 0xFF), e);
+      responder.respond(statusWord(SW_UNKNOWN));
+    }
   }
 
   /** Cancels the outstanding request; nothing waits today, so there is nothing to cancel. */

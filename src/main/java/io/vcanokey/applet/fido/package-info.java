@@ -4,15 +4,17 @@
  *
  * <p>Role: turns a CTAP2 request (command byte and CBOR) or a U2F APDU into its response,
  * asynchronously through a {@link io.vcanokey.applet.fido.FidoResponder} so that waits for user
- * presence never block a transport. Subpackage {@code ctap2} holds the CTAP2 model.
+ * presence never block a transport. Subpackage {@code ctap2} holds the CTAP2 model, {@code u2f} the
+ * U2F raw messages; {@link io.vcanokey.applet.fido.CredentialId} is the key-wrapping credential ID
+ * both share.
  *
- * <p>May depend on: {@code io.vcanokey.core}, {@code io.vcanokey.platform}, later {@code
+ * <p>May depend on: {@code io.vcanokey.core}, {@code io.vcanokey.platform}, {@code
  * io.vcanokey.storage}. Never on {@code usb} or {@code transport}: the USB CTAPHID function adapts
  * this applet ({@code io.vcanokey.usb.ctaphid.FidoHidAdapter}), and the CCID/NFC FIDO applet will
  * adapt it the same way.
  *
- * <p>Design notes: everything runs on the key thread. Today only authenticatorGetInfo is built;
- * every other CTAP2 command answers CTAP1_ERR_INVALID_COMMAND and every U2F APDU answers a status
- * word, each pinned by a test, until FIDO2 and U2F are implemented.
+ * <p>Design notes: everything runs on the key thread. Of CTAP2 only authenticatorGetInfo is built
+ * here; every other CTAP2 command answers CTAP1_ERR_INVALID_COMMAND, pinned by a test. U2F
+ * REGISTER, AUTHENTICATE and VERSION are complete.
  */
 package io.vcanokey.applet.fido;

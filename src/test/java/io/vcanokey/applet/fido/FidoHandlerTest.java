@@ -22,7 +22,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class FidoHandlerTest {
 
-  private final FidoHandler handler = new FidoHandler();
+  private final FidoTestKey key = FidoTestKey.create(io.vcanokey.platform.UserPresence.always());
+  private final FidoHandler handler = new FidoHandler(key.context());
+
+  /**
+   * getInfo's default content without a PIN service (the PIN options are covered by
+   * FidoHandlerClientPinTest), as the hand-assembled vector describes it.
+   */
+  private final FidoHandler infoOnly = new FidoHandler();
+
+  @org.junit.jupiter.api.AfterEach
+  void closeKey() throws IOException {
+    key.close();
+  }
 
   /** Records what the handler answers. */
   private static final class Recorder implements FidoResponder {
@@ -52,6 +64,16 @@ class FidoHandlerTest {
   }
 
   private byte[] cbor(int... request) {
+    Recorder recorder = new Recorder();
+    byte[] bytes = new byte[request.length];
+    for (int i = 0; i < request.length; i++) {
+      bytes[i] = (byte) request[i];
+    }
+    infoOnly.handleCbor(bytes, recorder);
+    return recorder.single();
+  }
+
+  private byte[] keyCbor(int... request) {
     Recorder recorder = new Recorder();
     byte[] bytes = new byte[request.length];
     for (int i = 0; i < request.length; i++) {
@@ -202,14 +224,17 @@ class FidoHandlerTest {
   }
 
   @ParameterizedTest(name = "command 0x{0}")
-  @ValueSource(
-      strings = {
-        "01", "02", "06", "07", "08", "09", "0A", "0B", "0C", "0D", "40", "41", "00", "03", "05",
-        "FF"
-      })
-  @DisplayName("Until FIDO2 is built: every other CTAP2 command answers CTAP1_ERR_INVALID_COMMAND")
+  @ValueSource(strings = {"07", "09", "0A", "0B", "0C", "0D", "40", "41", "00", "03", "05", "FF"})
+  @DisplayName("Commands not built yet answer CTAP1_ERR_INVALID_COMMAND on the key's handler")
   void otherCommands_invalidCommandWithoutBody(String command) {
-    assertThat(cbor(Integer.parseInt(command, 16), 0xA0)).containsExactly(0x01);
+    assertThat(keyCbor(Integer.parseInt(command, 16), 0xA0)).containsExactly(0x01);
+  }
+
+  @ParameterizedTest(name = "command 0x{0}")
+  @ValueSource(strings = {"01", "02", "06"})
+  @DisplayName("6.1.2, 6.2.2, 6.5.5: an empty parameter map is CTAP2_ERR_MISSING_PARAMETER")
+  void builtCommands_emptyMap_missingParameter(String command) {
+    assertThat(keyCbor(Integer.parseInt(command, 16), 0xA0)).containsExactly(0x14);
   }
 
   @Test
@@ -219,15 +244,15 @@ class FidoHandlerTest {
   }
 
   @Test
-  @DisplayName("Until U2F is built: a U2F APDU answers 6D00, INS not supported")
-  void u2f_anyApdu_insNotSupported() {
+  @DisplayName("U2F raw message formats 6.1: VERSION through handleU2f answers U2F_V2 9000")
+  void u2f_version_routedToU2fApplet() {
     Recorder version = new Recorder();
     handler.handleU2f(Hex.decode("00 03 00 00"), version);
-    Recorder register = new Recorder();
-    handler.handleU2f(Hex.decode("00 01 03 00 000040" + "00".repeat(64) + "0000"), register);
+    Recorder unknown = new Recorder();
+    handler.handleU2f(Hex.decode("00 C0 00 00"), unknown);
 
-    assertThat(version.single()).containsExactly(0x6D, 0x00);
-    assertThat(register.single()).containsExactly(0x6D, 0x00);
+    assertThat(version.single()).containsExactly(Hex.decode("5532465F5632 9000"));
+    assertThat(unknown.single()).containsExactly(0x6D, 0x00);
   }
 
   @Test

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A real client over {@code serve --ctaphid-udp}: python-fido2 (Debian python3-fido2) drives U2F
  * through its own CtapHidDevice and Ctap1 classes on a UDP connection, and checks the registration
  * and authentication signatures with its own RegistrationData.verify and SignatureData.verify
- * (script {@code host/u2f_udp.py}).
+ * (script {@code host/u2f_udp.py}); and FIDO2 through its Fido2Client with a PIN, checked by its
+ * Fido2Server (script {@code host/fido2_udp.py}).
  */
 class PythonFido2U2fUdpIT {
 
@@ -38,7 +39,7 @@ class PythonFido2U2fUdpIT {
   @Test
   @DisplayName("python-fido2 Ctap1 over UDP: version, register, check-only, authenticate verified")
   void pythonFido2_u2fOverUdp_signaturesVerify() throws Exception {
-    String output = runScript("auto");
+    String output = runScript("u2f_udp.py", "auto");
 
     assertThat(output)
         .contains("ok version: U2F_V2")
@@ -53,13 +54,32 @@ class PythonFido2U2fUdpIT {
   @Test
   @DisplayName("U2F raw message formats 3.3 over UDP: with --touch deny REGISTER answers 6985")
   void pythonFido2_touchDenied_registerRefused() throws Exception {
-    String output = runScript("deny");
+    String output = runScript("u2f_udp.py", "deny");
 
     assertThat(output).contains("ok register refused: 6985").contains("ALL OK");
   }
 
-  /** Runs the key with {@code --touch touch} and the script against it; returns its output. */
-  private String runScript(String touch) throws Exception {
+  @Test
+  @DisplayName(
+      "python-fido2 Fido2Client over UDP: PIN set, makeCredential and getAssertion with a"
+          + " pinUvAuthToken, packed attestation and signatures verified by Fido2Server")
+  void pythonFido2_fido2WithPin_verifiedByServer() throws Exception {
+    String output = runScript("fido2_udp.py", "auto");
+
+    assertThat(output)
+        .contains("ok clientPIN: PIN set, getInfo says clientPin true")
+        .contains("ok attestation: packed BASIC")
+        .contains("ok makeCredential: 70-byte credential ID, UV set, algorithm -7")
+        .contains("ok getAssertion with allowList: signature verified by Fido2Server")
+        .contains("ok getAssertion discoverable: found without allowList, user id b'user-1'")
+        .contains("ALL OK");
+  }
+
+  /**
+   * Runs the key with {@code --touch touch} and {@code name} (a script under {@code host/}) against
+   * it; returns the script's output.
+   */
+  private String runScript(String name, String touch) throws Exception {
     boolean ci = "true".equals(System.getenv("CI"));
     if (!ci) {
       assumeTrue(Files.isExecutable(PYTHON), "/usr/bin/python3 missing");
@@ -67,10 +87,12 @@ class PythonFido2U2fUdpIT {
           new ProcessBuilder(PYTHON.toString(), "-c", "import fido2").start().waitFor() == 0,
           "python3-fido2 missing");
     }
-    Path script = dir.resolve("u2f_udp.py");
-    try (InputStream in = getClass().getResourceAsStream("/host/u2f_udp.py")) {
-      Files.write(script, in.readAllBytes());
+    for (String file : List.of("u2f_udp.py", "fido2_udp.py")) { // fido2_udp imports u2f_udp
+      try (InputStream in = getClass().getResourceAsStream("/host/" + file)) {
+        Files.write(dir.resolve(file), in.readAllBytes());
+      }
     }
+    Path script = dir.resolve(name);
 
     Process key =
         new ProcessBuilder(

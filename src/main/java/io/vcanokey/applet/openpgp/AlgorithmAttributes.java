@@ -1,5 +1,6 @@
 package io.vcanokey.applet.openpgp;
 
+import io.vcanokey.core.apdu.BerTlv;
 import io.vcanokey.core.bytes.Hex;
 import io.vcanokey.core.crypto.KeyType;
 import java.io.ByteArrayOutputStream;
@@ -154,7 +155,7 @@ final class AlgorithmAttributes {
 
   /** The algorithm information DO FA: every slot's accepted attributes, each under its tag. */
   static byte[] information() {
-    Tlv.Writer out = new Tlv.Writer();
+    BerTlv.Writer out = new BerTlv.Writer();
     for (KeySlot slot : KeySlot.values()) {
       for (byte[] attributes : supported(slot)) {
         out.put(slot.attributesTag, attributes);

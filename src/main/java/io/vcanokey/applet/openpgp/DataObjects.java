@@ -1,5 +1,6 @@
 package io.vcanokey.applet.openpgp;
 
+import io.vcanokey.core.apdu.BerTlv;
 import io.vcanokey.core.apdu.CardOs;
 import java.util.Optional;
 
@@ -246,7 +247,7 @@ final class DataObjects {
   /** 65: name, language and sex. */
   byte[] cardholderRelatedData() {
     byte[] sex = store.get(PgpStore.dataObject(TAG_SEX)).orElseGet(SEX_DEFAULT::clone);
-    return new Tlv.Writer()
+    return new BerTlv.Writer()
         .put(TAG_NAME, store.getOrEmpty(PgpStore.dataObject(TAG_NAME)))
         .put(TAG_LANGUAGE, store.getOrEmpty(PgpStore.dataObject(TAG_LANGUAGE)))
         .put(TAG_SEX, sex)
@@ -255,8 +256,8 @@ final class DataObjects {
 
   /** 6E: everything the host needs at once (spec 3.4, 4.4.1 and 4.4.3). */
   byte[] applicationRelatedData() {
-    Tlv.Writer discretionary =
-        new Tlv.Writer()
+    BerTlv.Writer discretionary =
+        new BerTlv.Writer()
             .put(TAG_EXTENDED_CAPABILITIES, EXTENDED_CAPABILITIES)
             .put(KeySlot.SIG.attributesTag, attributes(KeySlot.SIG))
             .put(KeySlot.DEC.attributesTag, attributes(KeySlot.DEC))
@@ -269,7 +270,7 @@ final class DataObjects {
             .put(KeySlot.SIG.uifTag, uifDo(KeySlot.SIG))
             .put(KeySlot.DEC.uifTag, uifDo(KeySlot.DEC))
             .put(KeySlot.AUT.uifTag, uifDo(KeySlot.AUT));
-    return new Tlv.Writer()
+    return new BerTlv.Writer()
         .put(TAG_AID, aid())
         .put(TAG_HISTORICAL_BYTES, HISTORICAL_BYTES)
         .put(TAG_EXTENDED_LENGTH_INFORMATION, EXTENDED_LENGTH_INFORMATION)
@@ -296,13 +297,13 @@ final class DataObjects {
           case TAG_SEX -> store.get(PgpStore.dataObject(TAG_SEX)).orElseGet(SEX_DEFAULT::clone);
           case TAG_HISTORICAL_BYTES -> HISTORICAL_BYTES.clone();
           case TAG_CARDHOLDER_RELATED_DATA ->
-              Tlv.encode(TAG_CARDHOLDER_RELATED_DATA, cardholderRelatedData());
+              BerTlv.encode(TAG_CARDHOLDER_RELATED_DATA, cardholderRelatedData());
           case TAG_APPLICATION_RELATED_DATA ->
-              Tlv.encode(TAG_APPLICATION_RELATED_DATA, applicationRelatedData());
+              BerTlv.encode(TAG_APPLICATION_RELATED_DATA, applicationRelatedData());
           case TAG_SECURITY_SUPPORT_TEMPLATE ->
-              Tlv.encode(
+              BerTlv.encode(
                   TAG_SECURITY_SUPPORT_TEMPLATE,
-                  Tlv.encode(TAG_SIGNATURE_COUNTER, signatureCounterBytes()));
+                  BerTlv.encode(TAG_SIGNATURE_COUNTER, signatureCounterBytes()));
           case TAG_SIGNATURE_COUNTER -> signatureCounterBytes();
           case TAG_EXTENDED_CAPABILITIES -> EXTENDED_CAPABILITIES.clone();
           case 0x00C1 -> attributes(KeySlot.SIG);

@@ -30,6 +30,7 @@ import static io.vcanokey.applet.openpgp.DataObjects.UIF_PERMANENT_CACHED;
 
 import io.vcanokey.applet.AppletContext;
 import io.vcanokey.core.apdu.Applet;
+import io.vcanokey.core.apdu.BerTlv;
 import io.vcanokey.core.apdu.CommandApdu;
 import io.vcanokey.core.apdu.ResponseApdu;
 import io.vcanokey.core.apdu.StatusException;
@@ -495,7 +496,7 @@ public final class OpenPgpApplet implements Applet {
       if (value.length > MAX_SPECIAL_DO_LENGTH) {
         throw new StatusException(StatusWords.SW_WRONG_LENGTH);
       }
-      List<Tlv.Element> items = Tlv.decodeAll(value);
+      List<BerTlv.Element> items = BerTlv.decodeAll(value);
       byte[] algorithm = exactly(items, 0x81, 1);
       if (algorithm[0] == 0x00) {
         pw1 = Password.PW1.factoryValue();
@@ -511,7 +512,7 @@ public final class OpenPgpApplet implements Applet {
         exactly(items, 0x83, 4);
         exactly(items, 0x84, 8);
         for (int optionalSalt : new int[] {0x85, 0x86}) {
-          Tlv.find(items, optionalSalt)
+          BerTlv.find(items, optionalSalt)
               .filter(e -> e.length() != 8)
               .ifPresent(
                   e -> {
@@ -545,9 +546,9 @@ public final class OpenPgpApplet implements Applet {
     log.info("OpenPGP: KDF-DO written; PW1 and PW3 set to its initial values");
   }
 
-  private static byte[] exactly(List<Tlv.Element> items, int tag, int length) {
-    Tlv.Element element =
-        Tlv.find(items, tag).orElseThrow(() -> new StatusException(StatusWords.SW_WRONG_DATA));
+  private static byte[] exactly(List<BerTlv.Element> items, int tag, int length) {
+    BerTlv.Element element =
+        BerTlv.find(items, tag).orElseThrow(() -> new StatusException(StatusWords.SW_WRONG_DATA));
     if (element.length() != length) {
       throw new StatusException(StatusWords.SW_WRONG_DATA);
     }
@@ -716,10 +717,10 @@ public final class OpenPgpApplet implements Applet {
     if (data.length != 2 && data.length != 5) {
       throw new StatusException(StatusWords.SW_WRONG_LENGTH);
     }
-    return slotFromCrtElement(Tlv.decodeSingle(data));
+    return slotFromCrtElement(BerTlv.decodeSingle(data));
   }
 
-  private static KeySlot slotFromCrtElement(Tlv.Element crt) {
+  private static KeySlot slotFromCrtElement(BerTlv.Element crt) {
     KeySlot slot =
         KeySlot.fromCrt(crt.tag())
             .orElseThrow(() -> new StatusException(StatusWords.SW_WRONG_DATA));
@@ -782,17 +783,17 @@ public final class OpenPgpApplet implements Applet {
     } else {
       key = key(slot);
     }
-    return ResponseApdu.success(Tlv.encode(TAG_PUBLIC_KEY, publicKeyTemplate(key)));
+    return ResponseApdu.success(BerTlv.encode(TAG_PUBLIC_KEY, publicKeyTemplate(key)));
   }
 
   static byte[] publicKeyTemplate(CardKey key) {
     if (key.type().isRsa()) {
-      return new Tlv.Writer()
+      return new BerTlv.Writer()
           .put(TAG_RSA_MODULUS, unsigned(key.modulus(), key.type().coordinateLength()))
           .put(TAG_RSA_EXPONENT, unsigned(key.publicExponent(), 0))
           .toByteArray();
     }
-    return Tlv.encode(TAG_EC_PUBLIC_KEY, key.publicKey());
+    return BerTlv.encode(TAG_EC_PUBLIC_KEY, key.publicKey());
   }
 
   /** Big-endian magnitude, left-padded to {@code length} bytes (minimal when 0). */
@@ -818,27 +819,27 @@ public final class OpenPgpApplet implements Applet {
     }
     require(pw3);
     byte[] data = command.data();
-    Tlv.Element list = Tlv.decodeSingle(data);
+    BerTlv.Element list = BerTlv.decodeSingle(data);
     Arrays.fill(data, (byte) 0);
     if (list.tag() != TAG_EXTENDED_HEADER_LIST) {
       throw new StatusException(StatusWords.SW_WRONG_DATA);
     }
-    List<Tlv.Element> parts = Tlv.decodeAll(list.value());
+    List<BerTlv.Element> parts = BerTlv.decodeAll(list.value());
     if (parts.size() != 3
         || parts.get(1).tag() != TAG_PRIVATE_KEY_TEMPLATE
         || parts.get(2).tag() != TAG_PRIVATE_KEY_DATA) {
       throw new StatusException(StatusWords.SW_WRONG_DATA);
     }
     KeySlot slot = slotFromCrtElement(parts.get(0));
-    List<Tlv.Header> template = Tlv.decodeHeaders(parts.get(1).value());
+    List<BerTlv.Header> template = BerTlv.decodeHeaders(parts.get(1).value());
     byte[] values = parts.get(2).value();
-    int total = template.stream().mapToInt(Tlv.Header::length).sum();
+    int total = template.stream().mapToInt(BerTlv.Header::length).sum();
     if (total != values.length) {
       throw new StatusException(StatusWords.SW_WRONG_DATA);
     }
     java.util.Map<Integer, byte[]> fields = new java.util.HashMap<>();
     int at = 0;
-    for (Tlv.Header header : template) {
+    for (BerTlv.Header header : template) {
       fields.put(header.tag(), Arrays.copyOfRange(values, at, at + header.length()));
       at += header.length();
     }
@@ -1043,15 +1044,15 @@ public final class OpenPgpApplet implements Applet {
 
   /** The point inside A6 { 7F49 { 86 point } }, each length exact. */
   private static byte[] ecdhPoint(byte[] data) {
-    Tlv.Element cipher = Tlv.decodeSingle(data);
+    BerTlv.Element cipher = BerTlv.decodeSingle(data);
     if (cipher.tag() != TAG_CIPHER) {
       throw new StatusException(StatusWords.SW_WRONG_DATA);
     }
-    Tlv.Element publicKey = Tlv.decodeSingle(cipher.value());
+    BerTlv.Element publicKey = BerTlv.decodeSingle(cipher.value());
     if (publicKey.tag() != TAG_PUBLIC_KEY) {
       throw new StatusException(StatusWords.SW_WRONG_DATA);
     }
-    Tlv.Element point = Tlv.decodeSingle(publicKey.value());
+    BerTlv.Element point = BerTlv.decodeSingle(publicKey.value());
     if (point.tag() != TAG_EC_PUBLIC_KEY || point.length() == 0) {
       throw new StatusException(StatusWords.SW_WRONG_DATA);
     }

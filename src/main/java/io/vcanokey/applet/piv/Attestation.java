@@ -1,5 +1,6 @@
 package io.vcanokey.applet.piv;
 
+import io.vcanokey.core.apdu.BerTlv;
 import io.vcanokey.core.crypto.CardKey;
 import io.vcanokey.core.crypto.KeyType;
 import java.io.ByteArrayOutputStream;
@@ -174,7 +175,7 @@ final class Attestation {
   /** The DER certificate in a PIV certificate container (tag 70), if it parses. */
   static Optional<X509CertificateHolder> certificateOf(byte[] container) {
     try {
-      for (PivTlv.Element e : PivTlv.decodeAll(container)) {
+      for (BerTlv.Element e : BerTlv.decodeAll(container)) {
         if (e.tag() == TAG_CERTIFICATE) {
           return Optional.of(new X509CertificateHolder(e.value()));
         }
@@ -187,7 +188,7 @@ final class Attestation {
 
   /** A certificate as the PIV container holds it: 70 cert, 71 00, FE 00. */
   static byte[] container(byte[] certificate) {
-    return new PivTlv.Writer()
+    return new BerTlv.Writer()
         .put(TAG_CERTIFICATE, certificate)
         .put(TAG_CERT_INFO, new byte[] {0x00})
         .put(TAG_ERROR_DETECTION_CODE, new byte[0])

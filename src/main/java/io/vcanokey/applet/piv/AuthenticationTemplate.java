@@ -6,6 +6,7 @@ import static io.vcanokey.applet.piv.PivApplet.TAG_EXPONENTIATION;
 import static io.vcanokey.applet.piv.PivApplet.TAG_RESPONSE;
 import static io.vcanokey.applet.piv.PivApplet.TAG_WITNESS;
 
+import io.vcanokey.core.apdu.BerTlv;
 import io.vcanokey.core.apdu.StatusException;
 import io.vcanokey.core.apdu.StatusWords;
 
@@ -17,12 +18,12 @@ import io.vcanokey.core.apdu.StatusWords;
 record AuthenticationTemplate(byte[] witness, byte[] challenge, byte[] response, byte[] exponent) {
 
   static AuthenticationTemplate decode(byte[] data) {
-    PivTlv.Element outer = PivTlv.decodeSingle(data);
+    BerTlv.Element outer = BerTlv.decodeSingle(data);
     if (outer.tag() != TAG_DYNAMIC_AUTHENTICATION_TEMPLATE) {
       throw new StatusException(StatusWords.SW_WRONG_DATA);
     }
     byte[][] items = new byte[4][];
-    for (PivTlv.Element e : PivTlv.decodeAll(outer.value())) {
+    for (BerTlv.Element e : BerTlv.decodeAll(outer.value())) {
       int index =
           switch (e.tag()) {
             case TAG_WITNESS -> 0;

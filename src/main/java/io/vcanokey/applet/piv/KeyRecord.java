@@ -1,5 +1,6 @@
 package io.vcanokey.applet.piv;
 
+import io.vcanokey.core.apdu.BerTlv;
 import io.vcanokey.core.crypto.CardKey;
 import io.vcanokey.core.crypto.CryptoException;
 import java.util.Arrays;
@@ -68,7 +69,7 @@ record KeyRecord(PivAlgorithm algorithm, int pinPolicy, int touchPolicy, int ori
    * 25519 keys as 86 with the 32 raw bytes, as YubiKey firmware 5.7 answers.
    */
   byte[] publicKeyObjects() {
-    PivTlv.Writer out = new PivTlv.Writer();
+    BerTlv.Writer out = new BerTlv.Writer();
     if (key.type().isRsa()) {
       out.put(0x81, unsigned(key.modulus().toByteArray()));
       out.put(0x82, unsigned(key.publicExponent().toByteArray()));

@@ -2,6 +2,7 @@ package io.vcanokey.applet.piv;
 
 import io.vcanokey.applet.AppletContext;
 import io.vcanokey.core.apdu.Applet;
+import io.vcanokey.core.apdu.BerTlv;
 import io.vcanokey.core.apdu.CommandApdu;
 import io.vcanokey.core.apdu.ResponseApdu;
 import io.vcanokey.core.apdu.StatusException;
@@ -271,7 +272,7 @@ public final class PivApplet implements Applet {
    */
   private ResponseApdu getData(CommandApdu command) {
     requireP1P2(command, P1P2_DATA);
-    PivTlv.Element list = PivTlv.decodeSingle(command.data());
+    BerTlv.Element list = BerTlv.decodeSingle(command.data());
     if (list.tag() != TAG_TAG_LIST) {
       throw new StatusException(StatusWords.SW_WRONG_DATA);
     }
@@ -295,7 +296,7 @@ public final class PivApplet implements Applet {
               .get(PivStore.dataObject(tag))
               .orElseThrow(() -> new StatusException(StatusWords.SW_FILE_NOT_FOUND));
     }
-    return ResponseApdu.success(PivTlv.encode(object.responseTag(), value));
+    return ResponseApdu.success(BerTlv.encode(object.responseTag(), value));
   }
 
   /**
@@ -307,7 +308,7 @@ public final class PivApplet implements Applet {
     requireP1P2(command, P1P2_DATA);
     requireManagementKey();
     byte[] data = command.data();
-    List<PivTlv.Element> elements = PivTlv.decodeAll(data);
+    List<BerTlv.Element> elements = BerTlv.decodeAll(data);
 
     DataObject object;
     int tag;
@@ -544,7 +545,7 @@ public final class PivApplet implements Applet {
     }
     log.debug("PIV: {} with key {}", sign ? "private operation" : "key agreement", slot.label());
     return ResponseApdu.success(
-        PivTlv.encode(TAG_DYNAMIC_AUTHENTICATION_TEMPLATE, PivTlv.encode(TAG_RESPONSE, result)));
+        BerTlv.encode(TAG_DYNAMIC_AUTHENTICATION_TEMPLATE, BerTlv.encode(TAG_RESPONSE, result)));
   }
 
   /**
@@ -682,7 +683,7 @@ public final class PivApplet implements Applet {
   }
 
   private static byte[] templateOf(int tag, byte[] value) {
-    return PivTlv.encode(TAG_DYNAMIC_AUTHENTICATION_TEMPLATE, PivTlv.encode(tag, value));
+    return BerTlv.encode(TAG_DYNAMIC_AUTHENTICATION_TEMPLATE, BerTlv.encode(tag, value));
   }
 
   // ---- Keys ------------------------------------------------------------------------------------
@@ -698,13 +699,13 @@ public final class PivApplet implements Applet {
     }
     PivSlot slot = slotOf(command.p2());
     requireManagementKey();
-    PivTlv.Element template = PivTlv.decodeSingle(command.data());
+    BerTlv.Element template = BerTlv.decodeSingle(command.data());
     if (template.tag() != TAG_CONTROL_REFERENCE_TEMPLATE) {
       throw new StatusException(StatusWords.SW_WRONG_DATA);
     }
     byte[] algorithmId = null;
     Policies policies = new Policies();
-    for (PivTlv.Element e : PivTlv.decodeAll(template.value())) {
+    for (BerTlv.Element e : BerTlv.decodeAll(template.value())) {
       if (e.tag() == TAG_ALGORITHM && algorithmId == null) {
         algorithmId = e.value();
       } else if (!policies.accept(e)) {
@@ -723,7 +724,7 @@ public final class PivApplet implements Applet {
     KeyRecord key = policies.record(slot, algorithm, KeyRecord.ORIGIN_GENERATED, cardKey);
     storeKey(slot, key);
     log.info("PIV: {} key generated in slot {}", algorithm, slot.label());
-    return ResponseApdu.success(PivTlv.encode(TAG_PUBLIC_KEY, key.publicKeyObjects()));
+    return ResponseApdu.success(BerTlv.encode(TAG_PUBLIC_KEY, key.publicKeyObjects()));
   }
 
   /** The optional policies AA and AB of GENERATE and IMPORT, each at most once. */
@@ -733,7 +734,7 @@ public final class PivApplet implements Applet {
     private final Set<Integer> seen = new HashSet<>();
 
     /** Takes AA or AB; false for any other tag, a repeated one or a bad value. */
-    boolean accept(PivTlv.Element e) {
+    boolean accept(BerTlv.Element e) {
       if ((e.tag() != TAG_PIN_POLICY && e.tag() != TAG_TOUCH_POLICY)
           || !seen.add(e.tag())
           || e.length() != 1) {
@@ -769,7 +770,7 @@ public final class PivApplet implements Applet {
 
     byte[][] parts = new byte[9][];
     Policies policies = new Policies();
-    for (PivTlv.Element e : PivTlv.decodeAll(command.data())) {
+    for (BerTlv.Element e : BerTlv.decodeAll(command.data())) {
       if (e.tag() >= TAG_RSA_P && e.tag() <= TAG_X25519_PRIVATE) {
         if (parts[e.tag()] != null) {
           throw new StatusException(StatusWords.SW_WRONG_DATA);
@@ -883,7 +884,7 @@ public final class PivApplet implements Applet {
       throw new StatusException(StatusWords.SW_INCORRECT_P1P2);
     }
     requireNoData(command);
-    PivTlv.Writer out = new PivTlv.Writer();
+    BerTlv.Writer out = new BerTlv.Writer();
     int p2 = command.p2();
     if (p2 == PivPin.PIN.reference || p2 == PivPin.PUK.reference) {
       PivPin pin = p2 == PivPin.PIN.reference ? PivPin.PIN : PivPin.PUK;
@@ -933,7 +934,7 @@ public final class PivApplet implements Applet {
     ManagementKey.Algorithm algorithm =
         ManagementKey.Algorithm.fromId(data[0] & 0xFF)
             .orElseThrow(() -> new StatusException(StatusWords.SW_WRONG_DATA));
-    PivTlv.Element key = PivTlv.decodeSingle(Arrays.copyOfRange(data, 1, data.length));
+    BerTlv.Element key = BerTlv.decodeSingle(Arrays.copyOfRange(data, 1, data.length));
     if (key.tag() != KEY_MANAGEMENT_KEY || key.length() != algorithm.keyLength) {
       throw new StatusException(StatusWords.SW_WRONG_DATA);
     }

@@ -4,7 +4,7 @@
  *
  * <p>Role: one applet behind the card OS; {@link io.vcanokey.applet.piv.PivApplet} dispatches the
  * commands, the other classes hold one concern each (PIN and PUK counters, management key, key
- * records, data objects, attestation, TLV).
+ * records, data objects, attestation); BER-TLV comes from {@link io.vcanokey.core.apdu.BerTlv}.
  *
  * <p>Dependencies: core (apdu, crypto, bytes), storage, platform (user presence), the applet
  * context; BouncyCastle's bcprov for DER and bcpkix for the X.509 attestation certificates (the JDK

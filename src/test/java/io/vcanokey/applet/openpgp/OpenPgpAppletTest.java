@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vcanokey.applet.AppletContext;
 import io.vcanokey.applet.admin.AdminApplet;
+import io.vcanokey.core.apdu.BerTlv;
 import io.vcanokey.core.apdu.CardOs;
 import io.vcanokey.core.apdu.CommandApdu;
 import io.vcanokey.core.apdu.ResponseApdu;
@@ -179,7 +180,7 @@ class OpenPgpAppletTest {
    * The value of the first {@code tag} found anywhere inside the constructed DOs of {@code data}.
    */
   static byte[] findTlv(byte[] data, int tag) {
-    for (Tlv.Element e : Tlv.decodeAll(data)) {
+    for (BerTlv.Element e : BerTlv.decodeAll(data)) {
       if (e.tag() == tag) {
         return e.value();
       }
@@ -257,7 +258,7 @@ class OpenPgpAppletTest {
   void getData_applicationRelatedData_containsChildren() {
     ResponseApdu r = getData(0x006E);
     assertSw(r, 0x9000);
-    Tlv.Element outer = Tlv.decodeSingle(r.data());
+    BerTlv.Element outer = BerTlv.decodeSingle(r.data());
     assertThat(outer.tag()).isEqualTo(0x6E);
     byte[] data = r.data();
     assertThat(findTlv(data, 0x4F)).hasSize(16);
@@ -276,7 +277,7 @@ class OpenPgpAppletTest {
     byte[] fa = getData(0x00FA).data();
     List<String> c1 = new ArrayList<>();
     List<String> c2 = new ArrayList<>();
-    for (Tlv.Element e : Tlv.decodeAll(fa)) {
+    for (BerTlv.Element e : BerTlv.decodeAll(fa)) {
       (e.tag() == 0xC1 ? c1 : e.tag() == 0xC2 ? c2 : new ArrayList<String>())
           .add(Hex.encode(e.value()));
     }
@@ -488,7 +489,7 @@ class OpenPgpAppletTest {
     send(VERIFY_PW3);
     ResponseApdu r = command(0x47, 0x80, 0x00, new byte[] {(byte) crt, 0x00});
     assertSw(r, 0x9000);
-    Tlv.Element template = Tlv.decodeSingle(r.data());
+    BerTlv.Element template = BerTlv.decodeSingle(r.data());
     assertThat(template.tag()).isEqualTo(0x7F49);
     return template.value();
   }
@@ -528,7 +529,7 @@ class OpenPgpAppletTest {
     // The public key reads back the same and persists.
     reopen();
     ResponseApdu read = command(0x47, 0x81, 0x00, new byte[] {(byte) 0xB6, 0x00});
-    assertThat(Tlv.decodeSingle(read.data()).value()).isEqualTo(template);
+    assertThat(BerTlv.decodeSingle(read.data()).value()).isEqualTo(template);
   }
 
   @Test
@@ -637,7 +638,7 @@ class OpenPgpAppletTest {
     byte[] expected = agreement.generateSecret();
 
     assertSw(VERIFY_PW1_OTHER, 0x9000);
-    byte[] cipherDo = Tlv.encode(0xA6, Tlv.encode(0x7F49, Tlv.encode(0x86, hostPoint)));
+    byte[] cipherDo = BerTlv.encode(0xA6, BerTlv.encode(0x7F49, BerTlv.encode(0x86, hostPoint)));
     ResponseApdu shared = command(0x2A, 0x80, 0x86, cipherDo);
     assertSw(shared, 0x9000);
     assertThat(shared.data()).isEqualTo(expected);
@@ -648,7 +649,11 @@ class OpenPgpAppletTest {
     byte[] offCurve = hostPoint.clone();
     offCurve[64] ^= 1;
     assertSw(
-        command(0x2A, 0x80, 0x86, Tlv.encode(0xA6, Tlv.encode(0x7F49, Tlv.encode(0x86, offCurve)))),
+        command(
+            0x2A,
+            0x80,
+            0x86,
+            BerTlv.encode(0xA6, BerTlv.encode(0x7F49, BerTlv.encode(0x86, offCurve)))),
         0x6A80);
   }
 
@@ -685,7 +690,11 @@ class OpenPgpAppletTest {
 
     assertSw(VERIFY_PW1_OTHER, 0x9000);
     ResponseApdu shared =
-        command(0x2A, 0x80, 0x86, Tlv.encode(0xA6, Tlv.encode(0x7F49, Tlv.encode(0x86, hostU))));
+        command(
+            0x2A,
+            0x80,
+            0x86,
+            BerTlv.encode(0xA6, BerTlv.encode(0x7F49, BerTlv.encode(0x86, hostU))));
     assertSw(shared, 0x9000);
     assertThat(shared.data()).isEqualTo(expected);
     byte[] cardSpki = cardKey.getPublic().getEncoded();
@@ -699,9 +708,9 @@ class OpenPgpAppletTest {
     byte[] inner =
         concat(
             new byte[] {(byte) crt, 0x00},
-            Tlv.encode(0x7F48, new byte[] {(byte) 0x92, (byte) scalar.length}),
-            Tlv.encode(0x5F48, scalar));
-    return Tlv.encode(0x4D, inner);
+            BerTlv.encode(0x7F48, new byte[] {(byte) 0x92, (byte) scalar.length}),
+            BerTlv.encode(0x5F48, scalar));
+    return BerTlv.encode(0x4D, inner);
   }
 
   @Test
@@ -742,17 +751,22 @@ class OpenPgpAppletTest {
     byte[] template = Hex.decode("9104928180938180");
     byte[] inner =
         concat(
-            Hex.decode("A400"), Tlv.encode(0x7F48, template), Tlv.encode(0x5F48, concat(e, p, q)));
+            Hex.decode("A400"),
+            BerTlv.encode(0x7F48, template),
+            BerTlv.encode(0x5F48, concat(e, p, q)));
 
     assertSw(VERIFY_PW3, 0x9000);
-    assertSw(command(0xDB, 0x3F, 0xFF, Tlv.encode(0x4D, inner)), 0x9000);
+    assertSw(command(0xDB, 0x3F, 0xFF, BerTlv.encode(0x4D, inner)), 0x9000);
     byte[] publicKey =
-        Tlv.decodeSingle(command(0x47, 0x81, 0x00, Hex.decode("A400")).data()).value();
+        BerTlv.decodeSingle(command(0x47, 0x81, 0x00, Hex.decode("A400")).data()).value();
     assertThat(new BigInteger(1, findTlv(publicKey, 0x81))).isEqualTo(key.getModulus());
 
     byte[] truncated =
-        concat(Hex.decode("A400"), Tlv.encode(0x7F48, template), Tlv.encode(0x5F48, concat(e, p)));
-    assertSw(command(0xDB, 0x3F, 0xFF, Tlv.encode(0x4D, truncated)), 0x6A80);
+        concat(
+            Hex.decode("A400"),
+            BerTlv.encode(0x7F48, template),
+            BerTlv.encode(0x5F48, concat(e, p)));
+    assertSw(command(0xDB, 0x3F, 0xFF, BerTlv.encode(0x4D, truncated)), 0x6A80);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.vcanokey.applet.piv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vcanokey.core.apdu.BerTlv;
 import io.vcanokey.core.apdu.StatusException;
 import io.vcanokey.core.bytes.Hex;
 import io.vcanokey.core.crypto.CardKey;
@@ -24,13 +25,13 @@ class PivCodecsTest {
   void tlv_lengthFormsAndTags_roundTrip() {
     for (int length : new int[] {0, 1, 127, 128, 255, 256, 4000}) {
       byte[] value = new byte[length];
-      byte[] encoded = PivTlv.encode(0x7F49, value);
-      PivTlv.Element e = PivTlv.decodeSingle(encoded);
+      byte[] encoded = BerTlv.encode(0x7F49, value);
+      BerTlv.Element e = BerTlv.decodeSingle(encoded);
       assertThat(e.tag()).isEqualTo(0x7F49);
       assertThat(e.length()).isEqualTo(length);
     }
-    assertThat(Hex.encode(PivTlv.encode(0x53, new byte[128]))).startsWith("538180");
-    assertThat(Hex.encode(PivTlv.encode(0x53, new byte[256]))).startsWith("53820100");
+    assertThat(Hex.encode(BerTlv.encode(0x53, new byte[128]))).startsWith("538180");
+    assertThat(Hex.encode(BerTlv.encode(0x53, new byte[256]))).startsWith("53820100");
   }
 
   @ParameterizedTest
@@ -50,13 +51,13 @@ class PivCodecsTest {
   @DisplayName("truncated, indefinite, over-long and trailing encodings answer 6A80")
   void tlv_malformed_answers6A80(String hex) {
     byte[] data = Hex.decode(hex.replace(" ", ""));
-    assertThatThrownBy(() -> PivTlv.decodeSingle(data))
+    assertThatThrownBy(() -> BerTlv.decodeSingle(data))
         .isInstanceOfSatisfying(StatusException.class, e -> assertThat(e.sw()).isEqualTo(0x6A80));
   }
 
   @Test
   void tlv_decodeAll_sequence() {
-    List<PivTlv.Element> all = PivTlv.decodeAll(Hex.decode("8000810101"));
+    List<BerTlv.Element> all = BerTlv.decodeAll(Hex.decode("8000810101"));
 
     assertThat(all).hasSize(2);
     assertThat(all.get(1).value()).containsExactly(1);

@@ -1,7 +1,5 @@
-package io.vcanokey.applet.piv;
+package io.vcanokey.core.apdu;
 
-import io.vcanokey.core.apdu.StatusException;
-import io.vcanokey.core.apdu.StatusWords;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,16 +7,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * BER-TLV as PIV uses it (NIST SP 800-73-4 part 2, section 3, after ISO/IEC 7816-4:2005 annex D):
- * tags of one or two bytes (two when the low five bits of the first byte are all ones, as in 7F49
- * and 5F2F), lengths in the short form or 81 xx / 82 xx xx. Malformed input answers 6A80 (incorrect
- * parameter in the command data field).
+ * BER-TLV as the smart-card applets use it (ISO/IEC 7816-4:2005 annex D; OpenPGP card 3.4, 4.4.1;
+ * NIST SP 800-73-4 part 2, section 3): tags of one or two bytes (two when the low five bits of the
+ * first are all ones, as in 7F49 and 5F2F), lengths in the short form or 81 xx / 82 xx xx.
+ * Malformed input answers 6A80 (incorrect parameters in the command data field).
  */
-final class PivTlv {
+public final class BerTlv {
 
   /** One decoded data object. */
-  record Element(int tag, byte[] value) {
-    Element {
+  public record Element(int tag, byte[] value) {
+    public Element {
       value = value.clone();
     }
 
@@ -27,19 +25,19 @@ final class PivTlv {
       return value.clone();
     }
 
-    int length() {
+    public int length() {
       return value.length;
     }
   }
 
-  private PivTlv() {}
+  private BerTlv() {}
 
   /**
-   * Decodes a sequence of data objects that fills {@code data} exactly.
+   * Decodes a sequence of data objects that must fill {@code data} exactly.
    *
    * @throws StatusException 6A80 for a truncated or malformed sequence
    */
-  static List<Element> decodeAll(byte[] data) {
+  public static List<Element> decodeAll(byte[] data) {
     List<Element> out = new ArrayList<>();
     int[] at = {0};
     while (at[0] < data.length) {
@@ -48,8 +46,27 @@ final class PivTlv {
     return out;
   }
 
-  /** Decodes exactly one data object that fills {@code data}; 6A80 otherwise. */
-  static Element decodeSingle(byte[] data) {
+  /**
+   * Decodes a sequence of tag-length pairs without values, as in the cardholder private key
+   * template 7F48 (spec 3.4, 4.4.3.12). Each element's value holds nothing; its length is in {@link
+   * Header#length()}.
+   */
+  public static List<Header> decodeHeaders(byte[] data) {
+    List<Header> out = new ArrayList<>();
+    int[] at = {0};
+    while (at[0] < data.length) {
+      int tag = readTag(data, at);
+      int length = readLength(data, at);
+      out.add(new Header(tag, length));
+    }
+    return out;
+  }
+
+  /** A tag with a length and no value (spec 3.4, 4.4.3.12, template 7F48). */
+  public record Header(int tag, int length) {}
+
+  /** Decodes exactly one data object that fills {@code data}. */
+  public static Element decodeSingle(byte[] data) {
     int[] at = {0};
     Element element = decodeOne(data, at);
     if (at[0] != data.length) {
@@ -58,8 +75,8 @@ final class PivTlv {
     return element;
   }
 
-  /** The first element with {@code tag}. */
-  static Optional<Element> find(List<Element> elements, int tag) {
+  /** The first element with {@code tag} in {@code elements}. */
+  public static Optional<Element> find(List<Element> elements, int tag) {
     return elements.stream().filter(e -> e.tag() == tag).findFirst();
   }
 
@@ -68,7 +85,7 @@ final class PivTlv {
    *
    * @throws StatusException 6A80 when it is malformed or runs past the end
    */
-  static Element decodeOne(byte[] data, int[] at) {
+  public static Element decodeOne(byte[] data, int[] at) {
     int tag = readTag(data, at);
     int length = readLength(data, at);
     if (length > data.length - at[0]) {
@@ -90,7 +107,7 @@ final class PivTlv {
       }
       int next = data[at[0]++] & 0xFF;
       if ((next & 0x80) != 0) {
-        throw wrongData(); // three-byte tags only appear inside the tag list 5C, never as a tag
+        throw wrongData(); // three-byte tags appear only inside PIV's tag list 5C, never as a tag
       }
       tag = tag << 8 | next;
     }
@@ -120,39 +137,45 @@ final class PivTlv {
     return new StatusException(StatusWords.SW_WRONG_DATA);
   }
 
-  /** One data object: tag (one or two bytes), length, value. */
-  static byte[] encode(int tag, byte[] value) {
-    return new Writer().put(tag, value).toByteArray();
-  }
-
   /** Builds a sequence of data objects. */
-  static final class Writer {
+  public static final class Writer {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     /** Appends tag, length and value. */
-    Writer put(int tag, byte[] value) {
-      if (tag > 0xFF) {
-        out.write(tag >> 8);
-      }
-      out.write(tag & 0xFF);
+    public Writer put(int tag, byte[] value) {
+      writeTag(tag);
       writeLength(value.length);
       out.writeBytes(value);
       return this;
     }
 
     /** Appends a data object with a one-byte value. */
-    Writer put(int tag, int oneByte) {
+    public Writer put(int tag, int oneByte) {
       return put(tag, new byte[] {(byte) oneByte});
     }
 
-    /** Appends raw, already encoded bytes. */
-    Writer raw(byte[] encoded) {
+    /** Appends a tag and a length with no value (template 7F48). */
+    public Writer putHeader(int tag, int length) {
+      writeTag(tag);
+      writeLength(length);
+      return this;
+    }
+
+    /** Appends raw bytes (an already encoded data object). */
+    public Writer raw(byte[] encoded) {
       out.writeBytes(encoded);
       return this;
     }
 
-    byte[] toByteArray() {
+    public byte[] toByteArray() {
       return out.toByteArray();
+    }
+
+    private void writeTag(int tag) {
+      if (tag > 0xFF) {
+        out.write(tag >> 8);
+      }
+      out.write(tag & 0xFF);
     }
 
     private void writeLength(int length) {
@@ -167,5 +190,10 @@ final class PivTlv {
         out.write(length & 0xFF);
       }
     }
+  }
+
+  /** One data object: tag, length, value. */
+  public static byte[] encode(int tag, byte[] value) {
+    return new Writer().put(tag, value).toByteArray();
   }
 }

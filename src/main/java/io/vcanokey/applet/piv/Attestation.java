@@ -292,8 +292,7 @@ final class Attestation {
           return key.signPkcs1(info.getEncoded());
         }
         String hash = type == KeyType.NIST_P384 ? "SHA-384" : "SHA-256";
-        byte[] rs = key.signEcdsa(MessageDigest.getInstance(hash).digest(message));
-        return PivApplet.derSignature(rs);
+        return key.signEcdsaDer(MessageDigest.getInstance(hash).digest(message));
       } catch (NoSuchAlgorithmException | IOException e) {
         throw new IllegalStateException("the JDK lacks SHA-2 or DER encoding failed", e);
       }

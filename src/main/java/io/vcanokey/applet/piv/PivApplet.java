@@ -19,10 +19,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
-import org.bouncycastle.asn1.ASN1EncodableVector;
-import org.bouncycastle.asn1.ASN1Encoding;
-import org.bouncycastle.asn1.ASN1Integer;
-import org.bouncycastle.asn1.DERSequence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -584,20 +580,7 @@ public final class PivApplet implements Applet {
     if (key.type().isEdwards()) {
       return key.signEd25519(input);
     }
-    return derSignature(key.signEcdsa(input));
-  }
-
-  /** An ECDSA signature r || s as the DER SEQUENCE of two INTEGERs (RFC 5480, 2.2.3). */
-  static byte[] derSignature(byte[] rs) {
-    int half = rs.length / 2;
-    ASN1EncodableVector sequence = new ASN1EncodableVector();
-    sequence.add(new ASN1Integer(new BigInteger(1, Arrays.copyOfRange(rs, 0, half))));
-    sequence.add(new ASN1Integer(new BigInteger(1, Arrays.copyOfRange(rs, half, rs.length))));
-    try {
-      return new DERSequence(sequence).getEncoded(ASN1Encoding.DER);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("DER encoding in memory cannot fail", e);
-    }
+    return key.signEcdsaDer(input);
   }
 
   /**

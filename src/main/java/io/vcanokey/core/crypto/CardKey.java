@@ -1,5 +1,6 @@
 package io.vcanokey.core.crypto;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
@@ -8,6 +9,10 @@ import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.RSAKeyGenParameterSpec;
 import java.util.Arrays;
 import java.util.Objects;
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.crypto.DataLengthException;
 import org.bouncycastle.crypto.Digest;
 import org.bouncycastle.crypto.agreement.ECDHBasicAgreement;
@@ -327,6 +332,25 @@ public final class CardKey {
   }
 
   // ---------------------------------------------------------------- elliptic curves
+
+  /**
+   * {@link #signEcdsa} in the DER form of RFC 5480, 2.2.3 (SEQUENCE of the INTEGERs r and s), the
+   * form PIV, U2F and WebAuthn (ES256) carry.
+   *
+   * @throws CryptoException if the hash is empty
+   */
+  public byte[] signEcdsaDer(byte[] hash) {
+    byte[] rs = signEcdsa(hash);
+    int half = rs.length / 2;
+    ASN1EncodableVector sequence = new ASN1EncodableVector();
+    sequence.add(new ASN1Integer(new BigInteger(1, Arrays.copyOfRange(rs, 0, half))));
+    sequence.add(new ASN1Integer(new BigInteger(1, Arrays.copyOfRange(rs, half, rs.length))));
+    try {
+      return new DERSequence(sequence).getEncoded(ASN1Encoding.DER);
+    } catch (IOException e) {
+      throw new IllegalStateException("DER encoding in memory cannot fail", e);
+    }
+  }
 
   /**
    * ECDSA signature (FIPS 186-4, 6.4) over a hash the caller computed, returned as r || s with each

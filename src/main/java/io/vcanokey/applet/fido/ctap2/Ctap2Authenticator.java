@@ -10,7 +10,6 @@ import io.vcanokey.key.Provisioning;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -25,10 +24,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.LongSupplier;
-import org.bouncycastle.asn1.ASN1EncodableVector;
-import org.bouncycastle.asn1.ASN1Encoding;
-import org.bouncycastle.asn1.ASN1Integer;
-import org.bouncycastle.asn1.DERSequence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -645,15 +640,7 @@ public final class Ctap2Authenticator {
     if (credential.id().alg() == AuthenticatorInfo.COSE_EDDSA) {
       return key.signEd25519(message);
     }
-    byte[] rs = key.signEcdsa(sha256(message));
-    ASN1EncodableVector v = new ASN1EncodableVector();
-    v.add(new ASN1Integer(new BigInteger(1, Arrays.copyOfRange(rs, 0, rs.length / 2))));
-    v.add(new ASN1Integer(new BigInteger(1, Arrays.copyOfRange(rs, rs.length / 2, rs.length))));
-    try {
-      return new DERSequence(v).getEncoded(ASN1Encoding.DER);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return key.signEcdsaDer(sha256(message));
   }
 
   /** The credential public key as a COSE_Key (RFC 8152, 13.1.1 EC2 and 13.2 OKP). */

@@ -7,7 +7,6 @@ import io.vcanokey.core.apdu.StatusException;
 import io.vcanokey.core.apdu.StatusWords;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -18,10 +17,6 @@ import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Optional;
-import org.bouncycastle.asn1.ASN1EncodableVector;
-import org.bouncycastle.asn1.ASN1Encoding;
-import org.bouncycastle.asn1.ASN1Integer;
-import org.bouncycastle.asn1.DERSequence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -228,7 +223,7 @@ public final class U2fApplet {
 
     byte[] counter = nextCounter();
     byte[] signed = concat(application, new byte[] {(byte) flags}, counter, challenge);
-    byte[] signature = derSignature(credential.get().privateKey().signEcdsa(sha256(signed)));
+    byte[] signature = credential.get().privateKey().signEcdsaDer(sha256(signed));
 
     log.debug("U2F AUTHENTICATE P1 0x{} -> 9000", String.format("%02X", control));
     return concat(new byte[] {(byte) flags}, counter, signature);
@@ -275,19 +270,6 @@ public final class U2fApplet {
       return signer.sign();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot sign with the attestation key", e);
-    }
-  }
-
-  /** r || s as the DER ECDSA-Sig-Value of RFC 3279, 2.2.3, the form U2F sends. */
-  static byte[] derSignature(byte[] rs) {
-    int half = rs.length / 2;
-    ASN1EncodableVector vector = new ASN1EncodableVector();
-    vector.add(new ASN1Integer(new BigInteger(1, Arrays.copyOfRange(rs, 0, half))));
-    vector.add(new ASN1Integer(new BigInteger(1, Arrays.copyOfRange(rs, half, rs.length))));
-    try {
-      return new DERSequence(vector).getEncoded(ASN1Encoding.DER);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -4,6 +4,7 @@ import com.upokecenter.cbor.CBORObject;
 import io.vcanokey.applet.AppletContext;
 import io.vcanokey.applet.fido.CredentialId;
 import io.vcanokey.applet.fido.FidoResponder;
+import io.vcanokey.applet.fido.RequestPresence;
 import io.vcanokey.core.cbor.CtapCbor;
 import io.vcanokey.core.crypto.CardKey;
 import io.vcanokey.key.Provisioning;
@@ -52,9 +53,9 @@ import org.slf4j.LoggerFactory;
  *       must still be in {@link ResidentCredentials} to be usable.
  * </ul>
  *
- * <p>Threading: key thread only. User presence blocks on {@link
- * io.vcanokey.platform.UserPresence#confirm} between {@link FidoResponder#awaitingUserPresence} and
- * {@link FidoResponder#processing}.
+ * <p>Threading: key thread only. The test of user presence never blocks it: the first run of a
+ * request that needs a touch ends in {@link RequestPresence.Needed}, and {@link
+ * io.vcanokey.applet.fido.FidoHandler} runs it again with the answer.
  */
 public final class Ctap2Authenticator {
 
@@ -128,6 +129,9 @@ public final class Ctap2Authenticator {
   /** What getNextAssertion continues, or null. */
   private PendingAssertions pending;
 
+  /** The running request's test of user presence; set by {@link #handle}. */
+  private RequestPresence presence = RequestPresence.NOT_ASKED;
+
   private record PendingAssertions(
       byte[] rpIdHash,
       byte[] clientDataHash,
@@ -157,7 +161,9 @@ public final class Ctap2Authenticator {
    * Runs one of makeCredential, getAssertion, getNextAssertion and answers through {@code
    * responder}: CTAP2_OK with the CBOR body, or the error status alone.
    */
-  public void handle(CtapCommand command, byte[] request, FidoResponder responder) {
+  public void handle(
+      CtapCommand command, byte[] request, FidoResponder responder, RequestPresence presence) {
+    this.presence = presence;
     if (command != CtapCommand.GET_NEXT_ASSERTION) {
       pending = null; // any other command ends a getNextAssertion sequence (6.3)
     }
@@ -591,11 +597,9 @@ public final class Ctap2Authenticator {
         .map(entry -> new Located(wrapped.get(), Optional.of(entry)));
   }
 
+  /** The test of user presence: {@link RequestPresence.Needed} on the request's first run. */
   private void requireUserPresence(FidoResponder responder, String purpose) {
-    responder.awaitingUserPresence();
-    boolean confirmed = context.presence().confirm(purpose);
-    responder.processing();
-    if (!confirmed) {
+    if (!presence.granted(purpose)) {
       throw new CtapException(CtapStatus.CTAP2_ERR_OPERATION_DENIED, "user presence refused");
     }
   }

@@ -2,11 +2,13 @@
 reader, with python-fido2's own CtapPcscDevice (pyscard), Ctap1, Ctap2, Fido2Client and
 Fido2Server.
 
-Usage: fido_pcsc.py READER. Checks getInfo, U2F register and authenticate (signatures verified by
+Usage: fido_pcsc.py READER [deny]. Checks getInfo, U2F register and authenticate (signatures verified by
 python-fido2's RegistrationData and SignatureData), a PIN set through ClientPin, makeCredential and
 getAssertion through Fido2Client (packed attestation and assertion verified by Fido2Server), and
 the status words of malformed APDUs sent raw. Prints one "ok ..." line per check and "ALL OK" at
-the end; any failure raises, so the exit status is non-zero.
+the end; any failure raises, so the exit status is non-zero. With "deny" (a key run with
+--touch deny) it checks instead that U2F REGISTER answers 6985 and makeCredential
+CTAP2_ERR_OPERATION_DENIED.
 """
 
 import hashlib
@@ -16,6 +18,7 @@ from smartcard.System import readers
 
 from fido2.attestation import Attestation
 from fido2.client import Fido2Client
+from fido2.ctap import CtapError
 from fido2.ctap1 import ApduError, Ctap1
 from fido2.ctap2 import ClientPin, Ctap2
 from fido2.hid import CAPABILITY
@@ -150,9 +153,29 @@ def check_malformed(device):
           " answers" % data[0])
 
 
+def check_denied(device):
+    app_param = sha256("https://vcanokey.example")
+    client_param = sha256('{"typ":"navigator.id.finishEnrollment","challenge":"d1"}')
+    expect_sw(0x6985, lambda: Ctap1(device).register(client_param, app_param))
+    print("ok U2F register refused: 6985 without user presence")
+    try:
+        Ctap2(device).make_credential(
+            client_param, RP, {"id": b"u", "name": "u"}, [{"type": "public-key", "alg": -7}])
+    except CtapError as e:
+        assert e.code == CtapError.ERR.OPERATION_DENIED, e.code
+        print("ok makeCredential refused: %s" % e.code.name)
+        return
+    raise AssertionError("makeCredential succeeded without user presence")
+
+
 def main():
     device = open_device(sys.argv[1])
     check_info(device)
+    if sys.argv[2:] == ["deny"]:
+        check_denied(device)
+        device.close()
+        print("ALL OK")
+        return
     check_u2f(device)
     check_fido2(device)
     check_malformed(device)

@@ -2,7 +2,7 @@
 reader, with python-fido2's own CtapPcscDevice (pyscard), Ctap1, Ctap2, Fido2Client and
 Fido2Server.
 
-Usage: fido_pcsc.py READER [deny]. Checks getInfo, U2F register and authenticate (signatures verified by
+Usage: fido_pcsc.py READER [deny], READER a part of the reader's name. Checks getInfo, U2F register and authenticate (signatures verified by
 python-fido2's RegistrationData and SignatureData), a PIN set through ClientPin, makeCredential and
 getAssertion through Fido2Client (packed attestation and assertion verified by Fido2Server), and
 the status words of malformed APDUs sent raw. Prints one "ok ..." line per check and "ALL OK" at
@@ -35,8 +35,9 @@ def sha256(text):
 
 
 def open_device(name):
+    """The first reader whose name contains name, ignoring case (as ykman's --reader does)."""
     for reader in readers():
-        if reader.name == name:
+        if name.lower() in reader.name.lower():
             return CtapPcscDevice(reader.createConnection(), reader.name)
     raise AssertionError("no reader %r among %r" % (name, [r.name for r in readers()]))
 

@@ -48,11 +48,12 @@ import org.slf4j.LoggerFactory;
  * answered even when P1 did not announce NFCCTAP_GETRESPONSE, because the key thread must not wait:
  * such a client sees a status word other than 9000 and fails, instead of the whole key hanging.
  *
- * <p>Trace secrecy: no command or answer of this applet is blanked. U2F and CTAP2 answers carry
- * signatures, public keys, credential IDs (wrapped, readable only by the key) and CBOR; the only
- * secret-bearing CTAP2 messages are clientPIN's, whose PIN hashes, new PINs and PIN tokens travel
- * encrypted under the shared secret of the PIN/UV auth protocol (CTAP 2.1, 6.5.4 and 6.5.5), so a
- * trace of them reveals nothing without the ECDH key that never leaves either side.
+ * <p>Trace secrecy: clientPIN requests and their answers are blanked in traces, as the CTAPHID
+ * function does with clientPIN frames (STYLE.md, logging). Their PIN hashes, new PINs and PIN
+ * tokens travel encrypted under the PIN/UV auth protocol's shared secret (CTAP 2.1, 6.5.6 and
+ * 6.5.7), so this is caution rather than need. Every other U2F and CTAP2 message is traced in full:
+ * signatures, public keys, credential IDs (the key's own wrapping, readable only by the key) and
+ * CBOR carry nothing secret.
  *
  * <p>Session state: only the request now running. Not thread-safe: key thread only.
  */
@@ -105,6 +106,9 @@ public final class FidoApplet implements Applet {
   /** The request now running, or null. */
   private Request running;
 
+  /** Whether the answer just given is a clientPIN answer, to be blanked in traces. */
+  private boolean answerSecret;
+
   /**
    * An applet over {@code fido}: give every card session of a key the key's one handler, the one
    * CTAPHID uses.
@@ -150,6 +154,7 @@ public final class FidoApplet implements Applet {
 
   @Override
   public ResponseApdu process(CommandApdu command) {
+    answerSecret = false;
     int cla = command.cla();
     int ins = command.ins();
     boolean ctapClass = cla == CLA_CTAP || cla == CLA_ISO;
@@ -175,6 +180,25 @@ public final class FidoApplet implements Applet {
     cancelRunning("deselect");
   }
 
+  /**
+   * An NFCCTAP_MSG carrying clientPIN: in a chain the card OS asks with the first segment, which
+   * holds the command byte.
+   */
+  @Override
+  public boolean carriesSecret(CommandApdu command) {
+    return command.ins() == INS_NFCCTAP_MSG && isClientPin(command.data());
+  }
+
+  /** The answer to a clientPIN request, whether it comes at once or by NFCCTAP_GETRESPONSE. */
+  @Override
+  public boolean answerCarriesSecret(CommandApdu command) {
+    return answerSecret;
+  }
+
+  private static boolean isClientPin(byte[] request) {
+    return request.length > 0 && (request[0] & 0xFF) == CtapCommand.CLIENT_PIN.value();
+  }
+
   /** NFCCTAP_MSG: one CTAP2 request; its answer now, or a status update if it is still running. */
   private ResponseApdu message(CommandApdu command) {
     if ((command.p1() & ~P1_GETRESPONSE_SUPPORTED) != 0 || command.p2() != 0) {
@@ -189,7 +213,7 @@ public final class FidoApplet implements Applet {
               .orElse(String.format("0x%02X", request[0] & 0xFF)));
     }
 
-    Request current = new Request();
+    Request current = new Request(isClientPin(request));
     running = current;
     fido.handleCbor(request, current);
     return answer(current);
@@ -211,6 +235,7 @@ public final class FidoApplet implements Applet {
   }
 
   private ResponseApdu answer(Request request) {
+    answerSecret = request.clientPin;
     if (request.response == null) {
       return new ResponseApdu(new byte[] {(byte) request.keepalive}, SW_STATUS_UPDATE);
     }
@@ -276,9 +301,14 @@ public final class FidoApplet implements Applet {
   /** One CTAP2 request over this card: what the handler has told about it so far. */
   private static final class Request implements FidoResponder {
 
+    private final boolean clientPin;
     private byte[] response;
     private int keepalive = STATUS_PROCESSING;
     private boolean cancelled;
+
+    Request(boolean clientPin) {
+      this.clientPin = clientPin;
+    }
 
     @Override
     public void respond(byte[] response) {

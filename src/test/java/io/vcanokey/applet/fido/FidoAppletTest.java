@@ -2,6 +2,10 @@ package io.vcanokey.applet.fido;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.upokecenter.cbor.CBORObject;
 import io.vcanokey.core.apdu.CardOs;
 import io.vcanokey.core.apdu.ResponseApdu;
@@ -29,6 +33,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The FIDO applet through the card OS, with APDUs written from CTAP 2.1 section 11.3 (NFC) and the
@@ -341,6 +346,47 @@ class FidoAppletTest {
 
     select();
     assertThat(ok(exchange("80 10 80 00 01 04 00")).get(3).GetByteString()).hasSize(16);
+  }
+
+  @Test
+  @DisplayName(
+      "STYLE.md logging: clientPIN requests and answers are withheld from the card OS trace, at"
+          + " once or through NFCCTAP_GETRESPONSE; getInfo is traced in full")
+  void trace_clientPin_withheld() {
+    Logger logger = (Logger) LoggerFactory.getLogger(CardOs.class);
+    Level previous = logger.getLevel();
+    ListAppender<ILoggingEvent> events = new ListAppender<>();
+    events.start();
+    logger.addAppender(events);
+    logger.setLevel(Level.TRACE);
+    try {
+      select();
+      // clientPIN getPINRetries (CTAP 2.1 6.5.5.2): {1: protocol 1, 2: subCommand 1}
+      ResponseApdu retries = exchange("80 10 80 00 06 06 A2 01 01 02 01 00");
+      assertThat(retries.sw()).isEqualTo(0x9000);
+      exchange("80 10 80 00 01 04 00");
+      Deferred fido = new Deferred();
+      CardOs deferred = new CardOs(List.of(new FidoApplet(fido)));
+      deferred.transmit(Hex.decode(SELECT));
+      deferred.transmit(Hex.decode("80 10 80 00 06 06 A2 01 01 02 01 00"));
+      fido.responder.respond(Hex.decode("00 A1 03 08"));
+      deferred.transmit(Hex.decode("80 11 00 00 00"));
+    } finally {
+      logger.detachAppender(events);
+      logger.setLevel(previous);
+    }
+
+    List<String> trace =
+        events.list.stream()
+            .filter(e -> e.getLevel() == Level.TRACE)
+            .map(e -> e.getFormattedMessage())
+            .toList();
+    assertThat(trace).noneMatch(line -> line.contains("A2 01 01 02 01"));
+    assertThat(trace).noneMatch(line -> line.contains("A1 03 08"));
+    assertThat(trace).anyMatch(line -> line.startsWith("C-APDU 80 10 80 00 01 04"));
+    assertThat(trace.stream().filter(line -> line.contains("withheld")).count())
+        .as("two clientPIN requests and two answers withheld")
+        .isGreaterThanOrEqualTo(4);
   }
 
   /** A CTAP request handed straight to the key's handler, as the CTAPHID function does. */

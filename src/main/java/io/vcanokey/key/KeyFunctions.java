@@ -3,6 +3,7 @@ package io.vcanokey.key;
 import io.vcanokey.applet.AppletContext;
 import io.vcanokey.applet.admin.AdminApplet;
 import io.vcanokey.applet.admin.DeviceConfig;
+import io.vcanokey.applet.fido.FidoApplet;
 import io.vcanokey.applet.fido.FidoHandler;
 import io.vcanokey.applet.ndef.NdefApplet;
 import io.vcanokey.applet.oath.OathApplet;
@@ -25,18 +26,20 @@ final class KeyFunctions {
   private KeyFunctions() {}
 
   /**
-   * Binds the functions to {@code device}.
+   * Binds the functions to {@code device}. {@code fido} is the key's one FIDO handler: CTAPHID and
+   * every card session's FIDO applet share it, so both transports see the same FIDO state.
    *
    * @return the CTAPHID handler of the key's FIDO applet, for other CTAPHID transports
    */
-  static CtapHidHandler bind(UsbDevice device, Scheduler scheduler, AppletContext applets) {
-    FidoHidAdapter fido = new FidoHidAdapter(new FidoHandler(applets, scheduler::execute));
+  static CtapHidHandler bind(
+      UsbDevice device, Scheduler scheduler, AppletContext applets, FidoHandler fidoHandler) {
+    FidoHidAdapter fido = new FidoHidAdapter(fidoHandler);
     device.bind(
         CanoKeyDescriptors.INTERFACE_CTAPHID,
         new CtapHidFunction(
             device.inPipe(CanoKeyDescriptors.EP_CTAPHID_IN), scheduler, new SecureRandom(), fido));
 
-    CardOs card = newCard(applets);
+    CardOs card = newCard(applets, fidoHandler);
     device.bind(
         CanoKeyDescriptors.INTERFACE_CCID,
         new CcidFunction(device.inPipe(CanoKeyDescriptors.EP_CCID_IN), card, scheduler));
@@ -45,11 +48,13 @@ final class KeyFunctions {
 
   /**
    * One card session: fresh applet objects (session state) over the key's shared persistent state.
-   * The smart-card applets register here.
+   * The smart-card applets register here. The FIDO applet's session state is only its running
+   * request; its FIDO state is {@code fido}, the key's one handler.
    */
-  static CardOs newCard(AppletContext context) {
+  static CardOs newCard(AppletContext context, FidoHandler fido) {
     return new CardOs(
         List.of(
+            new FidoApplet(fido),
             new OathApplet(context),
             new OpenPgpApplet(context),
             new PivApplet(context),

@@ -1,6 +1,7 @@
 package io.vcanokey.key;
 
 import io.vcanokey.applet.AppletContext;
+import io.vcanokey.applet.fido.FidoHandler;
 import io.vcanokey.core.apdu.CardOs;
 import io.vcanokey.core.trace.Tracer;
 import io.vcanokey.platform.ExecutorScheduler;
@@ -38,6 +39,10 @@ public final class VirtualKey implements AutoCloseable {
   private final UsbDevice device;
   private final String serialNumber;
   private final AppletContext applets;
+
+  /** The key's one FIDO handler, shared by CTAPHID and every card session's FIDO applet. */
+  private final FidoHandler fido;
+
   private final CtapHidHandler ctapHid;
 
   private VirtualKey(StateFile state, Tracer tracer, UserPresence presence) {
@@ -59,7 +64,8 @@ public final class VirtualKey implements AutoCloseable {
     this.scheduler = new ExecutorScheduler(executor);
     this.device = new UsbDevice(new CanoKeyDescriptors(serialNumber), tracer);
     this.applets = new AppletContext(state, presence, new SecureRandom());
-    this.ctapHid = KeyFunctions.bind(device, scheduler, applets);
+    this.fido = new FidoHandler(applets, scheduler::execute);
+    this.ctapHid = KeyFunctions.bind(device, scheduler, applets, fido);
   }
 
   /**
@@ -120,7 +126,7 @@ public final class VirtualKey implements AutoCloseable {
    * over the same persistent state. Call it and use the card on the key thread only.
    */
   public CardOs newCard() {
-    return KeyFunctions.newCard(applets);
+    return KeyFunctions.newCard(applets, fido);
   }
 
   public Path stateFile() {

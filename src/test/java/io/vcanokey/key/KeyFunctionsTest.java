@@ -3,6 +3,7 @@ package io.vcanokey.key;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vcanokey.applet.AppletContext;
+import io.vcanokey.applet.fido.FidoHandler;
 import io.vcanokey.core.apdu.CardOs;
 import io.vcanokey.core.apdu.ResponseApdu;
 import io.vcanokey.core.apdu.StatusWords;
@@ -26,8 +27,8 @@ class KeyFunctionsTest {
     try (StateFile state = StateFile.open(dir.resolve("key"))) {
       Provisioning.provision(state, new SecureRandom());
       AppletContext context = new AppletContext(state, UserPresence.always(), new SecureRandom());
-      CardOs first = KeyFunctions.newCard(context);
-      CardOs second = KeyFunctions.newCard(context);
+      CardOs first = KeyFunctions.newCard(context, new FidoHandler(context));
+      CardOs second = KeyFunctions.newCard(context, new FidoHandler(context));
 
       assertThat(sw(first, "00 A4 04 00 05 F0 00 00 00 00")).isEqualTo(StatusWords.SW_NO_ERROR);
       assertThat(sw(first, "00 20 00 00 06 31 32 33 34 35 36")).isEqualTo(0x9000);
@@ -47,10 +48,26 @@ class KeyFunctionsTest {
     try (StateFile state = StateFile.open(dir.resolve("key"))) {
       Provisioning.provision(state, new SecureRandom());
       AppletContext context = new AppletContext(state, UserPresence.always(), new SecureRandom());
-      CardOs card = KeyFunctions.newCard(context);
+      CardOs card = KeyFunctions.newCard(context, new FidoHandler(context));
 
       assertThat(sw(card, "00 A4 04 00 05 A0 00 00 03 08")).isEqualTo(StatusWords.SW_NO_ERROR);
       assertThat(sw(card, "00 FD 00 00")).isEqualTo(StatusWords.SW_NO_ERROR);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "CTAP 2.1 11.3.3: a card session answers the FIDO AID with U2F_V2; sessions share the"
+          + " key's FIDO handler")
+  void newCard_fido_selectableOverSharedHandler() throws Exception {
+    try (StateFile state = StateFile.open(dir.resolve("key"))) {
+      Provisioning.provision(state, new SecureRandom());
+      AppletContext context = new AppletContext(state, UserPresence.always(), new SecureRandom());
+      FidoHandler fido = new FidoHandler(context);
+      CardOs card = KeyFunctions.newCard(context, fido);
+
+      assertThat(Hex.encode(card.transmit(Hex.decode("00 A4 04 00 08 A0 00 00 06 47 2F 00 01"))))
+          .isEqualTo("5532465F56329000");
     }
   }
 

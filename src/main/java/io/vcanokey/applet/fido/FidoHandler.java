@@ -105,9 +105,6 @@ public final class FidoHandler {
   /** The CTAP2 request waiting for a touch, if any; at most one across every transport. */
   private Waiting waiting;
 
-  /** Whether the running request came through {@link #handleCborBlocking}. */
-  private boolean blocking;
-
   /** The prompt opened for a U2F message, until it is answered. */
   private UserPresence.Pending u2fPrompt;
 
@@ -236,40 +233,6 @@ public final class FidoHandler {
     runCbor(request, responder, RequestPresence.NOT_ASKED);
   }
 
-  /**
-   * Processes one CTAP2 request for a transport that cannot carry keepalives, the card interface
-   * (CTAP 2.1, 11.3): a touch is asked for as the smart-card applets ask, blocking the key thread
-   * while a prompt is open.
-   *
-   * @return the status byte and optional CBOR body
-   */
-  public byte[] handleCborBlocking(byte[] request) {
-    if (waiting != null) {
-      return CtapStatus.CTAP1_ERR_CHANNEL_BUSY.response();
-    }
-    byte[][] answer = new byte[1][];
-    FidoResponder capture =
-        new FidoResponder() {
-          @Override
-          public void respond(byte[] response) {
-            answer[0] = response;
-          }
-
-          @Override
-          public void awaitingUserPresence() {}
-
-          @Override
-          public void processing() {}
-        };
-    blocking = true;
-    try {
-      runCbor(request, capture, RequestPresence.NOT_ASKED);
-    } finally {
-      blocking = false;
-    }
-    return answer[0];
-  }
-
   /** One run of a CTAP2 request; the first run of a request that needs a touch asks for it. */
   private void runCbor(byte[] request, FidoResponder responder, RequestPresence touch) {
     if (request.length == 0) {
@@ -318,11 +281,6 @@ public final class FidoHandler {
    * hears STATUS_UPNEEDED keepalives meanwhile (11.2.9.1.7) and may CANCEL ({@link #cancel()}).
    */
   private void askForTouch(byte[] request, FidoResponder responder, String purpose) {
-    if (blocking) {
-      Touch touch = presence.confirm(purpose) ? Touch.GRANTED : Touch.REFUSED;
-      runCbor(request, responder, RequestPresence.answered(touch));
-      return;
-    }
     Waiting parked = new Waiting(responder);
     waiting = parked;
     parked.prompt =

@@ -10,8 +10,11 @@
  *
  * <p>May depend on: {@code io.vcanokey.core}, {@code io.vcanokey.platform}, {@code
  * io.vcanokey.storage}. Never on {@code usb} or {@code transport}: the USB CTAPHID function adapts
- * this applet ({@code io.vcanokey.usb.ctaphid.FidoHidAdapter}), and the CCID/NFC FIDO applet will
- * adapt it the same way.
+ * this applet ({@code io.vcanokey.usb.ctaphid.FidoHidAdapter}), and {@link
+ * io.vcanokey.applet.fido.FidoApplet} adapts it to the card OS (CTAP 2.1, 11.3, the NFC binding,
+ * reached over CCID and vpcd). Both adapt the key's one {@link
+ * io.vcanokey.applet.fido.FidoHandler}, so the two transports share every piece of FIDO state, in
+ * memory (PIN tokens, pending getNextAssertion) as well as stored.
  *
  * <p>Design notes: everything runs on the key thread. Of CTAP2 only authenticatorGetInfo is built
  * here; every other CTAP2 command answers CTAP1_ERR_INVALID_COMMAND, pinned by a test. U2F

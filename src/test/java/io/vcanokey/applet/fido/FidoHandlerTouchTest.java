@@ -225,36 +225,4 @@ class FidoHandlerTouchTest {
 
     assertThat(sw(late.responses.get(0))).isEqualTo("6985");
   }
-
-  @Test
-  @DisplayName("The card interface (11.3) has no keepalives: its requests ask the blocking way")
-  void handleCborBlocking_touchRequest_asksSynchronously() throws Exception {
-    List<String> asked = new ArrayList<>();
-    UserPresence blockingUser =
-        new UserPresence() {
-          @Override
-          public boolean confirm(String purpose) {
-            asked.add(purpose);
-            return false;
-          }
-
-          @Override
-          public Pending ask(String purpose, Executor keyThread, Consumer<Touch> answer) {
-            throw new AssertionError("a card request must not be parked");
-          }
-
-          @Override
-          public TouchPolicy policy() {
-            return TouchPolicy.PROMPT;
-          }
-        };
-    try (FidoTestKey cardKey = FidoTestKey.create(blockingUser)) {
-      FidoHandler cardHandler = new FidoHandler(cardKey.context());
-
-      byte[] response = cardHandler.handleCborBlocking(makeCredential());
-
-      assertThat(response).containsExactly(0x27); // CTAP2_ERR_OPERATION_DENIED
-      assertThat(asked).containsExactly("FIDO: register with example.com");
-    }
-  }
 }

@@ -146,7 +146,9 @@ public final class CredentialManagement {
             CtapStatus.CTAP2_ERR_INVALID_SUBCOMMAND, "subCommand " + subCommand);
       }
       sub = (int) subCommand;
-      Auth auth = new Auth(sub, subParamsItem, protocol, authParam);
+      Optional<byte[]> signedParams =
+          subParamsItem.map(item -> rawMember(parameters, KEY_SUB_COMMAND_PARAMS, item));
+      Auth auth = new Auth(sub, signedParams, protocol, authParam);
       byte[] body =
           switch (sub) {
             case SUB_GET_CREDS_METADATA -> getCredsMetadata(auth);
@@ -336,11 +338,11 @@ public final class CredentialManagement {
   /** The pinUvAuth members of one request and the checks every authenticated subcommand makes. */
   private final class Auth {
     private final int sub;
-    private final Optional<CBORObject> subParams;
+    private final Optional<byte[]> subParams;
     private final Optional<Long> protocol;
     private final Optional<byte[]> param;
 
-    Auth(int sub, Optional<CBORObject> subParams, Optional<Long> protocol, Optional<byte[]> param) {
+    Auth(int sub, Optional<byte[]> subParams, Optional<Long> protocol, Optional<byte[]> param) {
       this.sub = sub;
       this.subParams = subParams;
       this.protocol = protocol;
@@ -359,7 +361,7 @@ public final class CredentialManagement {
       if (version != (int) version || PinUvAuthProtocol.fromVersion((int) version) == null) {
         throw new CtapException(CtapStatus.CTAP1_ERR_INVALID_PARAMETER, "pinUvAuthProtocol");
       }
-      byte[] encodedParams = subParams.map(CtapCbor::encode).orElse(new byte[0]);
+      byte[] encodedParams = subParams.orElse(new byte[0]);
       byte[] message = new byte[1 + encodedParams.length];
       message[0] = (byte) sub;
       System.arraycopy(encodedParams, 0, message, 1, encodedParams.length);
@@ -387,6 +389,81 @@ public final class CredentialManagement {
       if (boundRp.isPresent() && !MessageDigest.isEqual(rpIdHash(boundRp.get()), rpIdHash)) {
         throw new CtapException(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID, "token bound to another RP");
       }
+    }
+  }
+
+  /**
+   * The bytes of member {@code key} of the request map exactly as the platform sent them, which is
+   * what it authenticated (6.8: subCommand || subCommandParams). Falls back to the canonical
+   * encoding of {@code decoded} for a request the walk below does not follow (indefinite lengths,
+   * which CTAP2 canonical CBOR forbids anyway).
+   */
+  static byte[] rawMember(byte[] request, int key, CBORObject decoded) {
+    try {
+      int[] pos = {0};
+      long pairs = header(request, pos, 5);
+      for (long i = 0; i < pairs; i++) {
+        int keyStart = pos[0];
+        skip(request, pos);
+        int valueStart = pos[0];
+        skip(request, pos);
+        if (isUnsigned(request, keyStart, valueStart, key)) {
+          return Arrays.copyOfRange(request, valueStart, pos[0]);
+        }
+      }
+    } catch (IllegalArgumentException | IndexOutOfBoundsException | ArithmeticException e) {
+      log.debug("subCommandParams re-encoded: {}", e.getMessage());
+    }
+    return CtapCbor.encode(decoded);
+  }
+
+  /** True when the item in {@code cbor[from..to)} is the unsigned integer {@code value}. */
+  private static boolean isUnsigned(byte[] cbor, int from, int to, int value) {
+    int[] pos = {from};
+    if ((cbor[from] & 0xFF) >>> 5 != 0) {
+      return false;
+    }
+    return header(cbor, pos, 0) == value && pos[0] == to;
+  }
+
+  /** Reads an item head of major type {@code major} (-1: any) at pos; returns its argument. */
+  private static long header(byte[] cbor, int[] pos, int major) {
+    int head = cbor[pos[0]++] & 0xFF;
+    if (major >= 0 && head >>> 5 != major) {
+      throw new IllegalArgumentException("major type " + (head >>> 5) + ", expected " + major);
+    }
+    int info = head & 0x1F;
+    if (info < 24) {
+      return info;
+    }
+    if (info > 27) {
+      throw new IllegalArgumentException("indefinite length or reserved head " + head);
+    }
+    long value = 0;
+    for (int i = 0; i < 1 << (info - 24); i++) {
+      value = value << 8 | (cbor[pos[0]++] & 0xFF);
+    }
+    return value;
+  }
+
+  /** Moves pos past one well-formed data item of definite length. */
+  private static void skip(byte[] cbor, int[] pos) {
+    int major = (cbor[pos[0]] & 0xFF) >>> 5;
+    long argument = header(cbor, pos, -1);
+    switch (major) {
+      case 2, 3 -> pos[0] = Math.addExact(pos[0], Math.toIntExact(argument));
+      case 4 -> {
+        for (long i = 0; i < argument; i++) {
+          skip(cbor, pos);
+        }
+      }
+      case 5 -> {
+        for (long i = 0; i < 2 * argument; i++) {
+          skip(cbor, pos);
+        }
+      }
+      case 6 -> skip(cbor, pos);
+      default -> {} // integers and simple values: the head is the whole item
     }
   }
 

@@ -334,6 +334,66 @@ class CredentialManagementTest {
         .containsExactly(0x14);
   }
 
+  @Test
+  @DisplayName(
+      "6.8.6: pinUvAuthParam covers subCommandParams as sent, so a user map with keys out of"
+          + " canonical order still verifies")
+  void updateUserInformation_userKeysNotCanonical_verifiedOverSentBytes() throws Exception {
+    setPin();
+    Registered one = register(RP_A, "user-1", 1);
+    byte[] token = token(2, ClientPin.PERMISSION_CM, null);
+    ByteArrayOutputStream params = new ByteArrayOutputStream();
+    params.writeBytes(Hex.decode("A2 02 A2 62 6964 58 46")); // {2: {"id": 70 bytes,
+    params.writeBytes(one.credentialId());
+    params.writeBytes(Hex.decode("64 74797065 6A 7075626C69632D6B6579")); // "type": "public-key"}
+    params.writeBytes(Hex.decode("03 A2 64 6E616D65 63 6E6577")); // 3: {"name": "new",
+    params.writeBytes(Hex.decode("62 6964 46 757365722D31")); // "id": "user-1"}}: name before id
+
+    assertThat(cm(CMD_CM, 0x07, params.toByteArray(), token, 2)).containsExactly(0x00);
+
+    CBORObject answer = ok(cm(CMD_CM, 0x04, rpIdHashParams(RP_A), token, 2));
+    assertThat(answer.get(0x06).get("name").AsString()).isEqualTo("new");
+  }
+
+  @Test
+  @DisplayName(
+      "inventory 3.2: libfido2's sequence on 0x41: metadata and RPs with an unbound token,"
+          + " credentials with a token bound to the RP, GetNext without auth, then delete")
+  void preReleaseCommand_libfido2Sequence_works() throws Exception {
+    setPin();
+    Registered one = register(RP_A, "user-1", 2);
+    register(RP_A, "user-2", 1);
+
+    byte[] unbound = token(1, ClientPin.PERMISSION_CM, null);
+    assertThat(ok(cm(CMD_CM_PRE, 0x01, null, unbound, 1)).get(0x01).AsInt32Value()).isEqualTo(2);
+    assertThat(ok(cm(CMD_CM_PRE, 0x02, null, unbound, 1)).get(0x05).AsInt32Value()).isEqualTo(1);
+
+    byte[] bound = token(1, ClientPin.PERMISSION_CM, RP_A);
+    CBORObject first = ok(cm(CMD_CM_PRE, 0x04, rpIdHashParams(RP_A), bound, 1));
+    CBORObject second = ok(send(CMD_CM_PRE, Hex.decode("A1 01 05")));
+    assertThat(first.get(0x09).AsInt32Value()).isEqualTo(2);
+    assertThat(second.get(0x07).get("id").GetByteString())
+        .isNotEqualTo(first.get(0x07).get("id").GetByteString());
+
+    byte[] deleter = token(1, ClientPin.PERMISSION_CM, null);
+    assertThat(cm(CMD_CM_PRE, 0x06, credentialParams(one.credentialId(), null), deleter, 1))
+        .containsExactly(0x00);
+    assertThat(ok(cm(CMD_CM_PRE, 0x01, null, deleter, 1)).get(0x01).AsInt32Value()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("6.8.2: rawMember returns the member's bytes as sent, else the canonical encoding")
+  void rawMember_sentBytesOrCanonicalFallback() {
+    byte[] request = Hex.decode("A2 01 04 02 A1 01 41 AA");
+    byte[] indefinite = Hex.decode("BF 01 04 02 A1 01 41 AA FF");
+    CBORObject decoded = CBORObject.NewMap().Add(0x01, new byte[] {(byte) 0xAA});
+
+    assertThat(CredentialManagement.rawMember(request, 2, decoded))
+        .isEqualTo(Hex.decode("A1 01 41 AA"));
+    assertThat(CredentialManagement.rawMember(indefinite, 2, decoded))
+        .isEqualTo(Hex.decode("A1 01 41 AA"));
+  }
+
   // ---------------------------------------------------------------- malformed input
 
   @ParameterizedTest(name = "{0}")

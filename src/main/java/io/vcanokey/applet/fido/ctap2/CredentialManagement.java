@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>enumerateRPsGetNextRP and enumerateCredentialsGetNextCredential carry no authentication; they
  * continue the enumeration the previous command began and answer CTAP2_ERR_NOT_ALLOWED when the
- * previous CTAP2 command was not its Begin or GetNext, or when the list is exhausted. {@link
- * #discardEnumeration()} is called for every other CTAP2 command.
+ * previous CTAP2 command was not its Begin or GetNext, or when the list is exhausted (the reference
+ * repeats the last RP instead, inventory 3.7; clients stop at totalRPs, so neither is observable to
+ * them). {@link #discardEnumeration()} is called for every other CTAP2 command.
  *
  * <p>Enumeration output per credential: user (id, name, displayName as stored), credentialID
  * descriptor, COSE public key (recovered from the credential ID, inventory 3.9), credProtect (0x0A,

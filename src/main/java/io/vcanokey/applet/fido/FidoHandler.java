@@ -3,6 +3,7 @@ package io.vcanokey.applet.fido;
 import io.vcanokey.applet.AppletContext;
 import io.vcanokey.applet.fido.ctap2.AuthenticatorInfo;
 import io.vcanokey.applet.fido.ctap2.ClientPin;
+import io.vcanokey.applet.fido.ctap2.CredentialManagement;
 import io.vcanokey.applet.fido.ctap2.Ctap2Authenticator;
 import io.vcanokey.applet.fido.ctap2.CtapCommand;
 import io.vcanokey.applet.fido.ctap2.CtapStatus;
@@ -25,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * The FIDO applet's entry point for CTAP2 requests (CTAP 2.1, section 6) and U2F raw messages (CTAP
  * 2.1, section 11.2.9.1.1; FIDO U2F raw message formats). It answers authenticatorGetInfo (6.4)
  * itself, hands authenticatorClientPIN (6.5) to {@link ClientPin}, authenticatorMakeCredential,
- * GetAssertion and GetNextAssertion (6.1 to 6.3) to {@link Ctap2Authenticator}, and U2F REGISTER,
- * AUTHENTICATE and VERSION to {@link U2fApplet} when built over a key's state ({@link
- * #FidoHandler(AppletContext)}).
+ * GetAssertion and GetNextAssertion (6.1 to 6.3) to {@link Ctap2Authenticator},
+ * authenticatorCredentialManagement (6.8, command 0x0A and its pre-release value 0x41) to {@link
+ * CredentialManagement}, and U2F REGISTER, AUTHENTICATE and VERSION to {@link U2fApplet} when built
+ * over a key's state ({@link #FidoHandler(AppletContext)}).
  *
  * <p>What getInfo advertises ({@link #defaultInfo()}), and why:
  *
@@ -44,8 +46,10 @@ import org.slf4j.LoggerFactory;
  *   <li>options are set honestly, because clients act on them by themselves: with rk, credMgmt or
  *       largeBlobs true a client calls those commands unprompted, and with clientPin present it
  *       offers to set a PIN and sends clientPIN. So the reference key's option names are all
- *       listed, rk true (discoverable credentials work) and the others false ("not supported", the
- *       same meaning as absent in 6.4), each to flip to true when its feature lands. clientPin and
+ *       listed, rk and credMgmt true (discoverable credentials and their management work) and the
+ *       others false ("not supported", the same meaning as absent in 6.4), each to flip to true
+ *       when its feature lands. credentialMgmtPreview and FIDO_2_1_PRE stay unlisted, as on the
+ *       reference; {@link CredentialManagement} says why 0x41 is answered anyway. clientPin and
  *       pinUvAuthToken depend on the {@link ClientPin}: without one clientPin is absent ("no PIN
  *       capability") and pinUvAuthToken false; with one, pinUvAuthToken is true and clientPin is
  *       false until a PIN is set ("supported, not set") and true after, evaluated at each getInfo.
@@ -92,6 +96,9 @@ public final class FidoHandler {
 
   /** makeCredential, getAssertion and getNextAssertion; null without a key's state. */
   private final Ctap2Authenticator credentials;
+
+  /** authenticatorCredentialManagement; null without a key's state. */
+  private final CredentialManagement credentialManagement;
 
   /** U2F raw messages; null without a key's state (then U2F answers 6D00). */
   private final U2fApplet u2f;
@@ -191,6 +198,8 @@ public final class FidoHandler {
         context == null
             ? null
             : new Ctap2Authenticator(context, clientPin, AAGUID, System::nanoTime);
+    this.credentialManagement =
+        context == null ? null : new CredentialManagement(context, clientPin);
     this.u2f = context == null ? null : new U2fApplet(context);
   }
 
@@ -202,7 +211,7 @@ public final class FidoHandler {
         AAGUID,
         Map.of(
             AuthenticatorInfo.OPTION_RK, true,
-            AuthenticatorInfo.OPTION_CRED_MGMT, false,
+            AuthenticatorInfo.OPTION_CRED_MGMT, true,
             AuthenticatorInfo.OPTION_LARGE_BLOBS, false,
             AuthenticatorInfo.OPTION_PIN_UV_AUTH_TOKEN, false,
             AuthenticatorInfo.OPTION_MAKE_CRED_UV_NOT_RQD, false),
@@ -242,7 +251,19 @@ public final class FidoHandler {
     }
     int commandByte = request[0] & 0xFF;
     Optional<CtapCommand> command = CtapCommand.fromValue(commandByte);
+    boolean credMgmt =
+        command.isPresent()
+            && (command.get() == CtapCommand.CREDENTIAL_MANAGEMENT
+                || command.get() == CtapCommand.CREDENTIAL_MANAGEMENT_PREVIEW);
+    if (credentialManagement != null && !credMgmt) {
+      credentialManagement.discardEnumeration(); // GetNextRP/-Credential must follow directly (6.8)
+    }
     try {
+      if (credMgmt && credentialManagement != null) {
+        responder.respond(
+            credentialManagement.handle(Arrays.copyOfRange(request, 1, request.length)));
+        return;
+      }
       if (command.isPresent() && command.get() == CtapCommand.GET_INFO) {
         // getInfo takes no parameters (6.4); trailing bytes are ignored.
         log.debug("CTAP2 GET_INFO -> CTAP2_OK");
@@ -261,7 +282,7 @@ public final class FidoHandler {
         credentials.handle(command.get(), request, responder, touch);
         return;
       }
-      // TODO: reset, credentialManagement (and 0x41), selection, largeBlobs and authenticatorConfig
+      // TODO: reset, selection, largeBlobs and authenticatorConfig
       // are not built; today they answer CTAP1_ERR_INVALID_COMMAND here (FidoHandlerTest pins it).
       log.debug(
           "CTAP2 command 0x{} ({}) -> CTAP1_ERR_INVALID_COMMAND",

@@ -114,7 +114,8 @@ class FidoHandlerTest {
     CBORObject options = info.get(0x04);
     assertThat(options.size()).isEqualTo(5);
     assertThat(options.get("rk").isTrue()).isTrue();
-    for (String option : List.of("credMgmt", "largeBlobs", "pinUvAuthToken", "makeCredUvNotRqd")) {
+    assertThat(options.get("credMgmt").isTrue()).isTrue();
+    for (String option : List.of("largeBlobs", "pinUvAuthToken", "makeCredUvNotRqd")) {
       assertThat(options.get(option).isFalse()).as(option).isTrue();
     }
     assertThat(options.ContainsKey("clientPin")).isFalse();
@@ -193,7 +194,7 @@ class FidoHandlerTest {
             "['U2F_V2', 'FIDO_2_0', 'FIDO_2_1']",
             "['credBlob', 'credProtect']",
             "244eb29ee0904e4981fe1f20f8d3b8f4",
-            "[('credMgmt', False), ('largeBlobs', False), ('makeCredUvNotRqd', False),"
+            "[('credMgmt', True), ('largeBlobs', False), ('makeCredUvNotRqd', False),"
                 + " ('pinUvAuthToken', False), ('rk', True)]",
             "1300 [1, 2] 8 70 ['usb']",
             "[{'alg': -7, 'type': 'public-key'}, {'alg': -8, 'type': 'public-key'}]",
@@ -223,15 +224,15 @@ class FidoHandlerTest {
   }
 
   @ParameterizedTest(name = "command 0x{0}")
-  @ValueSource(strings = {"07", "09", "0A", "0B", "0C", "0D", "40", "41", "00", "03", "05", "FF"})
+  @ValueSource(strings = {"07", "09", "0B", "0C", "0D", "40", "00", "03", "05", "FF"})
   @DisplayName("Commands not built yet answer CTAP1_ERR_INVALID_COMMAND on the key's handler")
   void otherCommands_invalidCommandWithoutBody(String command) {
     assertThat(keyCbor(Integer.parseInt(command, 16), 0xA0)).containsExactly(0x01);
   }
 
   @ParameterizedTest(name = "command 0x{0}")
-  @ValueSource(strings = {"01", "02", "06"})
-  @DisplayName("6.1.2, 6.2.2, 6.5.5: an empty parameter map is CTAP2_ERR_MISSING_PARAMETER")
+  @ValueSource(strings = {"01", "02", "06", "0A", "41"})
+  @DisplayName("6.1.2, 6.2.2, 6.5.5, 6.8: an empty parameter map is CTAP2_ERR_MISSING_PARAMETER")
   void builtCommands_emptyMap_missingParameter(String command) {
     assertThat(keyCbor(Integer.parseInt(command, 16), 0xA0)).containsExactly(0x14);
   }

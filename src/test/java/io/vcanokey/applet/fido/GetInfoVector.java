@@ -24,10 +24,11 @@ final class GetInfoVector {
           // 0x03 aaguid: 16-byte string 244eb29e-e090-4e49-81fe-1f20f8d3b8f4
           + "03 50 244EB29EE0904E4981FE1F20F8D3B8F4"
           // 0x04 options, keys by length then bytes: rk, credMgmt, largeBlobs, pinUvAuthToken,
-          // makeCredUvNotRqd; rk true (F5, discoverable credentials work), the others false (F4)
+          // makeCredUvNotRqd; rk and credMgmt true (F5: discoverable credentials and their
+          // management work), the others false (F4)
           + "04 A5"
           + "62 726B F5"
-          + "68 637265644D676D74 F4"
+          + "68 637265644D676D74 F5"
           + "6A 6C61726765426C6F6273 F4"
           + "6E 70696E557641757468546F6B656E F4"
           + "70 6D616B654372656455764E6F74527164 F4"

@@ -156,6 +156,11 @@ public final class ClientPin {
         .orElse(MAX_PIN_RETRIES);
   }
 
+  /** The RP ID the current pinUvAuthToken is bound to, if any (6.5.5.7 permissions RP ID). */
+  public Optional<String> tokenRpId() {
+    return Optional.ofNullable(tokenRpId);
+  }
+
   /**
    * Checks a pinUvAuthParam made with the current pinUvAuthToken, as makeCredential (6.1.2 step
    * 11.1), getAssertion (6.2.2) and the management commands do.

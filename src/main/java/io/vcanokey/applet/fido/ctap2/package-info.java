@@ -1,7 +1,8 @@
 /**
  * CTAP2 authenticator API (CTAP 2.1, sections 6 and 8): command and status codes, the
  * authenticatorGetInfo response, makeCredential / getAssertion / getNextAssertion with discoverable
- * credentials in the state file, the PIN/UV auth protocols and authenticatorClientPIN (6.5).
+ * credentials in the state file, the PIN/UV auth protocols and authenticatorClientPIN (6.5), and
+ * authenticatorCredentialManagement (6.8) over those credentials.
  *
  * <p>Role: the transport-neutral CTAP2 model of the FIDO applet. Requests arrive as a command byte
  * and CBOR, from CTAPHID today and from the CCID/NFC FIDO applet later.

@@ -258,6 +258,14 @@ public final class FidoHandler {
     if (credentialManagement != null && !credMgmt) {
       credentialManagement.discardEnumeration(); // GetNextRP/-Credential must follow directly (6.8)
     }
+    boolean credentialCommand =
+        command.isPresent()
+            && (command.get() == CtapCommand.MAKE_CREDENTIAL
+                || command.get() == CtapCommand.GET_ASSERTION
+                || command.get() == CtapCommand.GET_NEXT_ASSERTION);
+    if (credentials != null && !credentialCommand) {
+      credentials.endAssertionSequence(); // getNextAssertion must follow directly (6.3)
+    }
     try {
       if (credMgmt && credentialManagement != null) {
         responder.respond(
@@ -274,11 +282,7 @@ public final class FidoHandler {
         responder.respond(clientPin.handle(Arrays.copyOfRange(request, 1, request.length)));
         return;
       }
-      if (credentials != null
-          && command.isPresent()
-          && (command.get() == CtapCommand.MAKE_CREDENTIAL
-              || command.get() == CtapCommand.GET_ASSERTION
-              || command.get() == CtapCommand.GET_NEXT_ASSERTION)) {
+      if (credentials != null && credentialCommand) {
         credentials.handle(command.get(), request, responder, touch);
         return;
       }
@@ -429,6 +433,9 @@ public final class FidoHandler {
     u2fTouchedAt = null;
     if (clientPin != null) {
       clientPin.powerUp();
+    }
+    if (credentialManagement != null) {
+      credentialManagement.discardEnumeration();
     }
   }
 

@@ -185,6 +185,14 @@ public final class Ctap2Authenticator {
     }
   }
 
+  /**
+   * Ends a getAssertion sequence: any command other than getNextAssertion between it and its
+   * getNextAssertion makes the latter CTAP2_ERR_NOT_ALLOWED (6.3).
+   */
+  public void endAssertionSequence() {
+    pending = null;
+  }
+
   // ------------------------------------------------------------------ makeCredential (6.1.2)
 
   private byte[] makeCredential(CborParams params, FidoResponder responder) {

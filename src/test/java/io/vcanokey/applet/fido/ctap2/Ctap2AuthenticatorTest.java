@@ -576,6 +576,28 @@ class Ctap2AuthenticatorTest {
 
   @Test
   @DisplayName(
+      "CTAP 2.1 6.3: a getInfo between getAssertion and getNextAssertion ends the sequence")
+  void getNextAssertion_afterGetInfo_notAllowed() {
+    FidoHandler handler =
+        new FidoHandler(new AppletContext(state, UserPresence.always(), new SecureRandom()));
+    Recorder recorder = new Recorder();
+    for (int user = 1; user <= 2; user++) {
+      byte[] body =
+          makeCredentialParams(clientDataHash, new byte[] {(byte) user}, true, ES256)
+              .EncodeToBytes();
+      handler.handleCbor(concat(new byte[] {0x01}, body), recorder);
+    }
+    handler.handleCbor(concat(new byte[] {0x02}, getAssertionParams().EncodeToBytes()), recorder);
+    assertThat(ok(recorder.responses.get(2)).get(5).AsInt32()).isEqualTo(2);
+
+    handler.handleCbor(new byte[] {0x04}, recorder);
+    handler.handleCbor(new byte[] {0x08}, recorder);
+
+    assertThat(recorder.responses.get(4)).containsExactly(0x30);
+  }
+
+  @Test
+  @DisplayName(
       "CTAP 2.1 6.2.2 step 5: up = false gives a silent assertion with UP clear and no touch")
   void getAssertion_upFalse_silent() {
     Attested credential = register(new byte[] {1}, false, ES256);

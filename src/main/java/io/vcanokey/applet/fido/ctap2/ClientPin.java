@@ -196,6 +196,23 @@ public final class ClientPin {
   }
 
   /**
+   * The shared secret of a platform key agreement sent with an extension rather than a clientPIN
+   * subcommand (hmac-secret, CTAP 2.1 12.5): protocol {@code p}'s decapsulate(peerCoseKey) with
+   * this key's key agreement key.
+   *
+   * @throws CtapException CTAP1_ERR_INVALID_PARAMETER if {@code peerCoseKey} is not a P-256
+   *     COSE_Key on the curve
+   */
+  public byte[] sharedSecret(PinUvAuthProtocol p, CBORObject peerCoseKey) {
+    try {
+      return p.decapsulate(keyAgreement, peerCoseKey);
+    } catch (CryptoException e) {
+      log.warn("extension keyAgreement refused: {}", e.getMessage());
+      throw new CtapException(CtapStatus.CTAP1_ERR_INVALID_PARAMETER, "keyAgreement");
+    }
+  }
+
+  /**
    * Processes one authenticatorClientPIN request.
    *
    * @param parameters the CBOR parameters (the request without its command byte)

@@ -21,12 +21,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The hmac-secret extension (CTAP 2.1, 12.5) proven by a real client over {@code serve
+ * The makeCredential and getAssertion extensions proven by a real client over {@code serve
  * --ctaphid-udp}: python-fido2's (Debian python3-fido2 0.9.1) HmacSecretExtension builds the
- * getAssertion input with PIN/UV auth protocols one and two and decrypts the output (script {@code
- * host/hmac_udp.py}).
+ * hmac-secret input (CTAP 2.1, 12.5) with PIN/UV auth protocols one and two and decrypts the output
+ * (script {@code host/hmac_udp.py}); its AttestationObject, AssertionResponse and NoneAttestation
+ * check largeBlobKey, none attestation and the user member (script {@code host/ext_udp.py}).
  */
-class PythonFido2HmacSecretUdpIT {
+class PythonFido2ExtensionsUdpIT {
 
   private static final Path PYTHON = Path.of("/usr/bin/python3");
 
@@ -53,6 +54,22 @@ class PythonFido2HmacSecretUdpIT {
         .contains("ok after UV: CredRandomWithUV gives another output, the same with both")
         .contains("ok credProtect 3: hidden without UV, hmac-secret output with UV")
         .contains("ok credProtect 2: hidden without allowList, hmac-secret output with it")
+        .contains("ALL OK");
+  }
+
+  @Test
+  @DisplayName(
+      "CTAP 2.1 12.3 largeBlobKey, CTAP 2.2 attestationFormatsPreference none, 6.2.2 user member"
+          + " after UV, checked with python-fido2's AttestationObject and NoneAttestation")
+  void pythonFido2_largeBlobKeyNoneAttestationUser_asSpecified() throws Exception {
+    String output = runScript("ext_udp.py", "auto");
+
+    assertThat(output)
+        .contains("ok largeBlobKey: 32 bytes from makeCredential, the same from getAssertion")
+        .contains("ok largeBlobKey without rk: INVALID_OPTION")
+        .contains("ok attestationFormatsPreference [none, packed]: fmt none, NONE")
+        .contains("ok attestationFormatsPreference [packed, none]: fmt packed, BASIC")
+        .contains("ok user member: id alone without UV; after UV id, name and displayName of both")
         .contains("ALL OK");
   }
 

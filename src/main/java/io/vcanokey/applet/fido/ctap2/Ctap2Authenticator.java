@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
  *       kept with a discoverable credential, response member 0x05 and, when asked, 0x07; false or
  *       without rk is CTAP2_ERR_INVALID_OPTION) and hmac-secret (12.5, {@link HmacSecret}; with up
  *       = false CTAP2_ERR_UNSUPPORTED_OPTION, as the reference key answers, inventory 3.5).
+ *   <li>A pinUvAuthToken serves one makeCredential or one getAssertion with user presence: after
+ *       the touch it keeps only its lbw permission (6.1.2 step 14.4, 6.2.2 step 9).
  *   <li>getAssertion's user member (6.2.2) is the user id alone, plus name and displayName when the
  *       user was verified and several discoverable credentials are offered (numberOfCredentials
  *       above 1, and the getNextAssertion answers that follow).
@@ -317,6 +319,7 @@ public final class Ctap2Authenticator {
     }
 
     requireUserPresence(responder, "FIDO: register with " + rpId); // step 14
+    consumeTokenUserPresence(); // step 14.4
 
     CredentialId.Wrapped credential =
         CredentialId.wrap(khKey, rpIdHash, alg, rk, credProtect, context.random());
@@ -477,6 +480,7 @@ public final class Ctap2Authenticator {
     }
     if (up) { // step 9
       requireUserPresence(responder, "FIDO: sign in to " + rpId);
+      consumeTokenUserPresence();
     }
 
     // member user (6.2.2): name and displayName only after UV, and only when several accounts
@@ -667,6 +671,17 @@ public final class Ctap2Authenticator {
     responder.processing();
     if (!confirmed) {
       throw new CtapException(CtapStatus.CTAP2_ERR_OPERATION_DENIED, "user presence refused");
+    }
+  }
+
+  /**
+   * After user presence in makeCredential and getAssertion, the pinUvAuthToken in use loses its
+   * cached presence and verification and all permissions but lbw ({@link
+   * ClientPin#consumeUserPresence}).
+   */
+  private void consumeTokenUserPresence() {
+    if (clientPin != null) {
+      clientPin.consumeUserPresence();
     }
   }
 

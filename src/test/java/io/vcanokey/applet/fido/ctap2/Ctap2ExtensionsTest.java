@@ -396,6 +396,46 @@ class Ctap2ExtensionsTest {
     assertThat(user.getKeys()).extracting(CBORObject::AsString).containsExactly("id");
   }
 
+  // ---------------------------------------------------------------- token usage
+
+  @Test
+  @DisplayName(
+      "6.1.2 step 14.4 and 6.2.2 step 9: after user presence the token keeps only lbw, so a"
+          + " second makeCredential or getAssertion with it is PIN_AUTH_INVALID")
+  void token_afterUserPresence_permissionsConsumed() throws Exception {
+    setPin();
+    byte[] token = token(2, ClientPin.PERMISSION_MC | ClientPin.PERMISSION_GA);
+    byte[] param = PinPlatform.authenticate(2, token, clientDataHash);
+    byte[] made = makeCredential(CBORObject.NewMap(), false, param);
+    assertThat(status(made)).isZero();
+
+    assertThat(status(makeCredential(CBORObject.NewMap(), false, param))).isEqualTo(0x33);
+    assertThat(status(getAssertion(credentialId(made), null, param, 2))).isEqualTo(0x33);
+
+    byte[] gaToken = token(2, ClientPin.PERMISSION_GA);
+    byte[] gaParam = PinPlatform.authenticate(2, gaToken, clientDataHash);
+    assertThat(status(getAssertion(credentialId(made), null, gaParam, 2))).isZero();
+    assertThat(status(getAssertion(credentialId(made), null, gaParam, 2))).isEqualTo(0x33);
+  }
+
+  @Test
+  @DisplayName("6.2.2 step 9: a silent getAssertion (up = false) does not consume the token")
+  void token_silentAssertion_notConsumed() throws Exception {
+    setPin();
+    byte[] mcToken = token(2, ClientPin.PERMISSION_MC);
+    byte[] made =
+        makeCredential(
+            CBORObject.NewMap(), false, PinPlatform.authenticate(2, mcToken, clientDataHash));
+    byte[] token = token(2, ClientPin.PERMISSION_GA);
+    CBORObject silent = assertionRequest(credentialId(made));
+    silent.Add(0x05, CBORObject.NewMap().Add("up", false));
+    silent.Add(0x06, PinPlatform.authenticate(2, token, clientDataHash));
+    silent.Add(0x07, 2);
+
+    assertThat(status(send(CtapCommand.GET_ASSERTION, silent))).isZero();
+    assertThat(status(send(CtapCommand.GET_ASSERTION, silent))).isZero();
+  }
+
   // ---------------------------------------------------------------- signature counter
 
   @Test

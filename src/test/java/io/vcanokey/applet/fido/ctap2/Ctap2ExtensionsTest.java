@@ -6,12 +6,15 @@ import com.upokecenter.cbor.CBORObject;
 import io.vcanokey.applet.AppletContext;
 import io.vcanokey.applet.fido.FidoHandler;
 import io.vcanokey.applet.fido.FidoResponder;
+import io.vcanokey.applet.fido.u2f.U2fApplet;
 import io.vcanokey.key.Provisioning;
 import io.vcanokey.platform.TouchPolicy;
 import io.vcanokey.platform.UserPresence;
 import io.vcanokey.storage.StateFile;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,6 +45,7 @@ class Ctap2ExtensionsTest {
   @TempDir Path dir;
   private StateFile state;
   private ClientPin pin;
+  private AppletContext context;
   private Ctap2Authenticator authenticator;
   private final byte[] clientDataHash = new byte[32];
   private final List<String> touches = new ArrayList<>();
@@ -64,12 +68,8 @@ class Ctap2ExtensionsTest {
             return TouchPolicy.AUTO;
           }
         };
-    authenticator =
-        new Ctap2Authenticator(
-            new AppletContext(state, presence, new SecureRandom()),
-            pin,
-            FidoHandler.AAGUID,
-            System::nanoTime);
+    context = new AppletContext(state, presence, new SecureRandom());
+    authenticator = new Ctap2Authenticator(context, pin, FidoHandler.AAGUID, System::nanoTime);
     new SecureRandom().nextBytes(clientDataHash);
   }
 
@@ -450,6 +450,41 @@ class Ctap2ExtensionsTest {
     assertThat(status(getAssertion(credentialId, null, null, 0))).isEqualTo(0x15);
     assertThat(state.names().stream().filter(n -> n.startsWith("fido/rk/"))).isEmpty();
     assertThat(state.get("fido/sign-counter").orElseThrow()).containsExactly(-1, -1, -1, -1);
+  }
+
+  @Test
+  @DisplayName(
+      "inventory 3.4: one global counter; U2F AUTHENTICATE (raw message formats 5.4) and CTAP2"
+          + " authData (WebAuthn 6.1) each take the next value")
+  void counter_sharedByU2fAndCtap2_consecutive() throws Exception {
+    byte[] made = makeCredential(CBORObject.NewMap(), false, null);
+    byte[] credentialId = credentialId(made);
+    long afterMake = counterOf(body(made).get(CBORObject.FromObject(0x02)).GetByteString());
+
+    // A non-discoverable ES256 credential ID is also a U2F key handle for appId = rpIdHash.
+    byte[] apdu = new byte[5 + 32 + 32 + 1 + credentialId.length];
+    apdu[1] = 0x02;
+    apdu[2] = 0x03;
+    apdu[4] = (byte) (apdu.length - 5);
+    byte[] appId =
+        MessageDigest.getInstance("SHA-256").digest(RP.getBytes(StandardCharsets.US_ASCII));
+    System.arraycopy(appId, 0, apdu, 5 + 32, 32);
+    apdu[5 + 64] = (byte) credentialId.length;
+    System.arraycopy(credentialId, 0, apdu, 5 + 65, credentialId.length);
+    byte[] u2f = new U2fApplet(context).process(apdu);
+    assertThat(Arrays.copyOfRange(u2f, u2f.length - 2, u2f.length)).containsExactly(0x90, 0x00);
+    long afterU2f = ByteBuffer.wrap(u2f, 1, 4).getInt() & 0xFFFFFFFFL;
+
+    byte[] assertion = getAssertion(credentialId, null, null, 0);
+    long afterAssertion =
+        counterOf(body(assertion).get(CBORObject.FromObject(0x02)).GetByteString());
+
+    assertThat(afterU2f).isEqualTo(afterMake + 1);
+    assertThat(afterAssertion).isEqualTo(afterU2f + 1);
+  }
+
+  private static long counterOf(byte[] authData) {
+    return ByteBuffer.wrap(authData, 33, 4).getInt() & 0xFFFFFFFFL;
   }
 
   // ---------------------------------------------------------------- requests

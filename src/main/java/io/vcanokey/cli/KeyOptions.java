@@ -48,7 +48,8 @@ final class KeyOptions {
       paramLabel = "SECONDS",
       description =
           "With --touch prompt, refuse a touch nobody answered within SECONDS (default:"
-              + " ${DEFAULT-VALUE}).")
+              + " ${DEFAULT-VALUE}). A FIDO request sends CTAPHID keepalives meanwhile, and the"
+              + " host's CANCEL withdraws the prompt.")
   int touchTimeout = 15;
 
   @Option(

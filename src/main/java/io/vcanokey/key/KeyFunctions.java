@@ -30,7 +30,7 @@ final class KeyFunctions {
    * @return the CTAPHID handler of the key's FIDO applet, for other CTAPHID transports
    */
   static CtapHidHandler bind(UsbDevice device, Scheduler scheduler, AppletContext applets) {
-    FidoHidAdapter fido = new FidoHidAdapter(new FidoHandler(applets));
+    FidoHidAdapter fido = new FidoHidAdapter(new FidoHandler(applets, scheduler::execute));
     device.bind(
         CanoKeyDescriptors.INTERFACE_CTAPHID,
         new CtapHidFunction(

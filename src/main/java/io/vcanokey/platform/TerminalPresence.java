@@ -9,8 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A daemon thread reads the input line by line into a queue, so the key thread waits with a
  * timeout and input typed while no prompt is open is thrown away rather than answering a later
- * prompt. When the input ends (stdin closed), every later request is refused after its timeout.
+ * prompt. {@link #ask} waits on a thread of its own, so the key thread keeps serving the host (and
+ * a CTAPHID CANCEL) while the prompt is open. When the input ends (stdin closed), every later
+ * request is refused after its timeout.
  */
 public final class TerminalPresence implements UserPresence {
 
@@ -30,6 +38,15 @@ public final class TerminalPresence implements UserPresence {
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final PrintStream prompts;
   private final Duration timeout;
+
+  /** Waits for the answers of {@link #ask} requests, one prompt at a time. */
+  private final ExecutorService waiter =
+      Executors.newSingleThreadExecutor(
+          task -> {
+            Thread thread = new Thread(task, "touch-prompt-wait");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   /** Reads answers from {@code input} and writes prompts to {@code prompts}. */
   public TerminalPresence(InputStream input, PrintStream prompts, Duration timeout) {
@@ -45,6 +62,37 @@ public final class TerminalPresence implements UserPresence {
 
   @Override
   public boolean confirm(String purpose) {
+    return prompt(purpose) == Touch.GRANTED;
+  }
+
+  /**
+   * Opens the prompt on a waiting thread of its own and delivers the answer through {@code
+   * keyThread}. Cancelling interrupts the wait and closes the prompt.
+   */
+  @Override
+  public Pending ask(String purpose, Executor keyThread, Consumer<Touch> answer) {
+    AtomicBoolean withdrawn = new AtomicBoolean();
+    Future<?> wait =
+        waiter.submit(
+            () -> {
+              Touch touch = prompt(purpose);
+              if (touch != null) {
+                keyThread.execute(
+                    () -> {
+                      if (!withdrawn.get()) {
+                        answer.accept(touch);
+                      }
+                    });
+              }
+            });
+    return () -> {
+      withdrawn.set(true);
+      wait.cancel(true);
+    };
+  }
+
+  /** Asks on the terminal and waits; null when the wait was interrupted (the request cancelled). */
+  private Touch prompt(String purpose) {
     lines.clear(); // answers typed before this prompt belong to no request
     prompts.printf(
         "Touch requested: %s. Press Enter to touch, or type n to refuse (%d s).%n",
@@ -55,14 +103,25 @@ public final class TerminalPresence implements UserPresence {
       answer = lines.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      answer = null;
+      prompts.printf("Touch request withdrawn by the host.%n");
+      prompts.flush();
+      log.debug("user presence for {}: withdrawn", purpose);
+      return null;
     }
-    boolean granted = answer != null && (answer.isBlank() || answer.strip().startsWith("y"));
-    String outcome = answer == null ? "timed out" : granted ? "granted" : "refused";
+    Touch touch =
+        answer == null
+            ? Touch.TIMED_OUT
+            : answer.isBlank() || answer.strip().startsWith("y") ? Touch.GRANTED : Touch.REFUSED;
+    String outcome =
+        switch (touch) {
+          case GRANTED -> "granted";
+          case REFUSED -> "refused";
+          case TIMED_OUT -> "timed out";
+        };
     prompts.printf("Touch %s.%n", outcome);
     prompts.flush();
     log.debug("user presence for {}: {}", purpose, outcome);
-    return granted;
+    return touch;
   }
 
   @Override

@@ -10,6 +10,10 @@ import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class TerminalPresenceTest {
@@ -78,6 +82,62 @@ class TerminalPresenceTest {
   }
 
   /** Types {@code text} once the prompt has appeared, as a user at the terminal would. */
+  @Test
+  void ask_enterPressed_answerRunsOnTheKeyThread() throws Exception {
+    try (PipedOutputStream keyboard = new PipedOutputStream()) {
+      TerminalPresence presence =
+          new TerminalPresence(new PipedInputStream(keyboard), prompts, Duration.ofSeconds(30));
+      LinkedBlockingQueue<Runnable> keyThread = new LinkedBlockingQueue<>();
+      List<UserPresence.Touch> answers = new ArrayList<>();
+      typeAfterPrompt(keyboard, "\n");
+
+      presence.ask("FIDO: register with example.com", keyThread::add, answers::add);
+
+      assertThat(answers).as("nothing before the key thread runs the answer").isEmpty();
+      keyThread.poll(10, TimeUnit.SECONDS).run();
+      assertThat(answers).containsExactly(UserPresence.Touch.GRANTED);
+    }
+  }
+
+  @Test
+  void ask_nobodyAnswers_timedOut() throws Exception {
+    TerminalPresence presence =
+        new TerminalPresence(
+            new ByteArrayInputStream(new byte[0]), prompts, Duration.ofMillis(200));
+    LinkedBlockingQueue<Runnable> keyThread = new LinkedBlockingQueue<>();
+    List<UserPresence.Touch> answers = new ArrayList<>();
+
+    presence.ask("reset", keyThread::add, answers::add);
+    keyThread.poll(10, TimeUnit.SECONDS).run();
+
+    assertThat(answers).containsExactly(UserPresence.Touch.TIMED_OUT);
+  }
+
+  @Test
+  void ask_cancelled_noAnswerAndPromptWithdrawn() throws Exception {
+    try (PipedOutputStream keyboard = new PipedOutputStream()) {
+      TerminalPresence presence =
+          new TerminalPresence(new PipedInputStream(keyboard), prompts, Duration.ofSeconds(30));
+      LinkedBlockingQueue<Runnable> keyThread = new LinkedBlockingQueue<>();
+      List<UserPresence.Touch> answers = new ArrayList<>();
+
+      UserPresence.Pending pending = presence.ask("sign in", keyThread::add, answers::add);
+      while (!shown.toString(StandardCharsets.UTF_8).contains("Touch requested")) {
+        Thread.sleep(5);
+      }
+      pending.cancel();
+      while (!shown.toString(StandardCharsets.UTF_8).contains("withdrawn")) {
+        Thread.sleep(5);
+      }
+      Runnable late = keyThread.poll(200, TimeUnit.MILLISECONDS);
+      if (late != null) {
+        late.run();
+      }
+
+      assertThat(answers).isEmpty();
+    }
+  }
+
   private Thread typeAfterPrompt(PipedOutputStream keyboard, String text) {
     Thread typist =
         new Thread(

@@ -7,12 +7,17 @@ import io.vcanokey.applet.fido.ctap2.Ctap2Authenticator;
 import io.vcanokey.applet.fido.ctap2.CtapCommand;
 import io.vcanokey.applet.fido.ctap2.CtapStatus;
 import io.vcanokey.applet.fido.u2f.U2fApplet;
+import io.vcanokey.platform.UserPresence;
+import io.vcanokey.platform.UserPresence.Touch;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +51,13 @@ import org.slf4j.LoggerFactory;
  * <p>Every other CTAP2 command byte answers CTAP1_ERR_INVALID_COMMAND (0x01) with no body. A U2F
  * message too short to hold a command header answers 6700 (wrong length).
  *
- * <p>Threading: key thread only. Requests complete synchronously today, so {@link #cancel()} has
- * nothing to cancel.
+ * <p>User presence never blocks the key thread: a CTAP2 request that needs a touch is parked while
+ * the user-presence service asks ({@link UserPresence#ask}), the transport sends keepalives, and
+ * the request runs again from the start with the answer (see {@link RequestPresence}); CANCEL ends
+ * the wait. One request is served at a time across every transport: another arriving meanwhile
+ * answers CTAP1_ERR_CHANNEL_BUSY (CTAP2) or 6985 (U2F).
+ *
+ * <p>Threading: key thread only.
  */
 public final class FidoHandler {
 
@@ -65,6 +75,12 @@ public final class FidoHandler {
   /** AAGUID of CanoKey (inventory 3.3; also its MS OS 2.0 DeviceInterfaceGUID). */
   public static final UUID AAGUID = UUID.fromString("244eb29e-e090-4e49-81fe-1f20f8d3b8f4");
 
+  /** ISO 7816-4 status word: conditions of use not satisfied (U2F: test of presence required). */
+  public static final int SW_CONDITIONS_NOT_SATISFIED = 0x6985;
+
+  /** How long a touch given on a U2F prompt waits for the client's next message. */
+  public static final Duration U2F_TOUCH_VALIDITY = Duration.ofSeconds(10);
+
   /** ISO 7816-4 status word: no precise diagnosis (an internal error). */
   public static final int SW_UNKNOWN = 0x6F00;
 
@@ -76,6 +92,35 @@ public final class FidoHandler {
 
   /** U2F raw messages; null without a key's state (then U2F answers 6D00). */
   private final U2fApplet u2f;
+
+  /** Decides every touch; null without a key's state. */
+  private final UserPresence presence;
+
+  private final Executor keyThread;
+  private final LongSupplier nanoTime;
+
+  /** The CTAP2 request waiting for a touch, if any; at most one across every transport. */
+  private Waiting waiting;
+
+  /** Whether the running request came through {@link #handleCborBlocking}. */
+  private boolean blocking;
+
+  /** The prompt opened for a U2F message, until it is answered. */
+  private UserPresence.Pending u2fPrompt;
+
+  /** When a U2F prompt was answered with a touch not used yet; {@code null} for none. */
+  private Long u2fTouchedAt;
+
+  /** A CTAP2 request parked while the user decides. */
+  private static final class Waiting {
+    final FidoResponder responder;
+    UserPresence.Pending prompt = UserPresence.Pending.DONE;
+    boolean announced;
+
+    Waiting(FidoResponder responder) {
+      this.responder = responder;
+    }
+  }
 
   /** A handler advertising {@link #defaultInfo()}: getInfo only, without PIN support. */
   public FidoHandler() {
@@ -99,18 +144,49 @@ public final class FidoHandler {
    * The key's handler: {@link #defaultInfo()}, clientPIN and the credential commands over its
    * state. makeCredential and getAssertion check PIN tokens with the same {@link ClientPin}.
    */
+  public FidoHandler(AppletContext context, Executor keyThread) {
+    this(defaultInfo(), context, keyThread, System::nanoTime);
+  }
+
+  /**
+   * A handler for a caller that is itself the key thread and owns no other: touch answers that
+   * arrive later run on the thread that delivers them. For tests with a fixed presence service.
+   */
   public FidoHandler(AppletContext context) {
-    this(defaultInfo(), new ClientPin(context.state(), context.random()), context);
+    this(defaultInfo(), context, Runnable::run, System::nanoTime);
   }
 
   /** A handler advertising {@code info}, with every command over {@code context}'s state. */
   public FidoHandler(AuthenticatorInfo info, AppletContext context) {
-    this(info, new ClientPin(context.state(), context.random()), context);
+    this(info, context, Runnable::run, System::nanoTime);
+  }
+
+  /**
+   * A handler advertising {@code info}, with every command over {@code context}'s state.
+   *
+   * @param keyThread runs touch answers on the key thread
+   * @param nanoTime the clock for the U2F touch validity
+   */
+  public FidoHandler(
+      AuthenticatorInfo info, AppletContext context, Executor keyThread, LongSupplier nanoTime) {
+    this(info, new ClientPin(context.state(), context.random()), context, keyThread, nanoTime);
   }
 
   private FidoHandler(AuthenticatorInfo info, ClientPin clientPin, AppletContext context) {
+    this(info, clientPin, context, Runnable::run, System::nanoTime);
+  }
+
+  private FidoHandler(
+      AuthenticatorInfo info,
+      ClientPin clientPin,
+      AppletContext context,
+      Executor keyThread,
+      LongSupplier nanoTime) {
     this.info = info;
     this.clientPin = clientPin;
+    this.presence = context == null ? null : context.presence();
+    this.keyThread = keyThread;
+    this.nanoTime = nanoTime;
     this.credentials =
         context == null
             ? null
@@ -148,6 +224,51 @@ public final class FidoHandler {
    * @param responder receives the status byte and optional CBOR body
    */
   public void handleCbor(byte[] request, FidoResponder responder) {
+    if (waiting != null) {
+      // Another transport's request waits for a touch; one key serves one request at a time.
+      log.debug("CTAP2 request while another waits for a touch -> CTAP1_ERR_CHANNEL_BUSY");
+      responder.respond(CtapStatus.CTAP1_ERR_CHANNEL_BUSY.response());
+      return;
+    }
+    runCbor(request, responder, RequestPresence.NOT_ASKED);
+  }
+
+  /**
+   * Processes one CTAP2 request for a transport that cannot carry keepalives, the card interface
+   * (CTAP 2.1, 11.3): a touch is asked for as the smart-card applets ask, blocking the key thread
+   * while a prompt is open.
+   *
+   * @return the status byte and optional CBOR body
+   */
+  public byte[] handleCborBlocking(byte[] request) {
+    if (waiting != null) {
+      return CtapStatus.CTAP1_ERR_CHANNEL_BUSY.response();
+    }
+    byte[][] answer = new byte[1][];
+    FidoResponder capture =
+        new FidoResponder() {
+          @Override
+          public void respond(byte[] response) {
+            answer[0] = response;
+          }
+
+          @Override
+          public void awaitingUserPresence() {}
+
+          @Override
+          public void processing() {}
+        };
+    blocking = true;
+    try {
+      runCbor(request, capture, RequestPresence.NOT_ASKED);
+    } finally {
+      blocking = false;
+    }
+    return answer[0];
+  }
+
+  /** One run of a CTAP2 request; the first run of a request that needs a touch asks for it. */
+  private void runCbor(byte[] request, FidoResponder responder, RequestPresence touch) {
     if (request.length == 0) {
       log.warn("CTAP2 request without a command byte");
       responder.respond(CtapStatus.CTAP1_ERR_INVALID_LENGTH.response());
@@ -171,7 +292,7 @@ public final class FidoHandler {
           && (command.get() == CtapCommand.MAKE_CREDENTIAL
               || command.get() == CtapCommand.GET_ASSERTION
               || command.get() == CtapCommand.GET_NEXT_ASSERTION)) {
-        credentials.handle(command.get(), request, responder);
+        credentials.handle(command.get(), request, responder, touch);
         return;
       }
       // TODO: reset, credentialManagement (and 0x41), selection, largeBlobs and authenticatorConfig
@@ -181,9 +302,44 @@ public final class FidoHandler {
           String.format("%02X", commandByte),
           command.map(Enum::name).orElse("unknown"));
       responder.respond(CtapStatus.CTAP1_ERR_INVALID_COMMAND.response());
+    } catch (RequestPresence.Needed needed) {
+      askForTouch(request, responder, needed.purpose());
     } catch (RuntimeException e) {
       log.error("bug in CTAP2 command 0x{}", String.format("%02X", commandByte), e);
       responder.respond(CtapStatus.CTAP1_ERR_OTHER.response());
+    }
+  }
+
+  /**
+   * Parks a CTAP2 request until the user answers, then runs it again with the answer. The host
+   * hears STATUS_UPNEEDED keepalives meanwhile (11.2.9.1.7) and may CANCEL ({@link #cancel()}).
+   */
+  private void askForTouch(byte[] request, FidoResponder responder, String purpose) {
+    if (blocking) {
+      Touch touch = presence.confirm(purpose) ? Touch.GRANTED : Touch.REFUSED;
+      runCbor(request, responder, RequestPresence.answered(touch));
+      return;
+    }
+    Waiting parked = new Waiting(responder);
+    waiting = parked;
+    parked.prompt =
+        presence.ask(
+            purpose,
+            keyThread,
+            answer -> {
+              if (waiting != parked) {
+                return; // cancelled or abandoned meanwhile
+              }
+              waiting = null;
+              if (parked.announced) {
+                responder.processing();
+              }
+              log.debug("touch for {}: {}", purpose, answer);
+              runCbor(request, responder, RequestPresence.answered(answer));
+            });
+    if (waiting == parked) { // not answered at once: the user is deciding
+      parked.announced = true;
+      responder.awaitingUserPresence();
     }
   }
 
@@ -203,17 +359,95 @@ public final class FidoHandler {
       responder.respond(statusWord(SW_INS_NOT_SUPPORTED));
       return;
     }
+    if (waiting != null) {
+      log.debug("U2F message while a CTAP2 request waits for a touch -> 6985");
+      responder.respond(statusWord(SW_CONDITIONS_NOT_SATISFIED));
+      return;
+    }
     try {
-      responder.respond(u2f.process(apdu));
+      try {
+        responder.respond(u2f.process(apdu, RequestPresence.NOT_ASKED));
+      } catch (RequestPresence.Needed needed) {
+        responder.respond(u2f.process(apdu, RequestPresence.answered(u2fTouch(needed.purpose()))));
+      }
     } catch (RuntimeException e) {
       log.error("bug in U2F INS 0x{}", String.format("%02X", apdu[1] & 0xFF), e);
       responder.respond(statusWord(SW_UNKNOWN));
     }
   }
 
-  /** Cancels the outstanding request; nothing waits today, so there is nothing to cancel. */
+  /**
+   * The touch for a U2F message. U2F never waits (FIDO U2F raw message formats, 4.1 and 5.1: the
+   * key answers 6985 at once and the client asks again), so a prompt that cannot be answered at
+   * once stays open while the message fails; a touch given on it counts for the next REGISTER or
+   * AUTHENTICATE within {@link #U2F_TOUCH_VALIDITY}, as a hardware key's touch does.
+   */
+  private Touch u2fTouch(String purpose) {
+    if (u2fTouchedAt != null) {
+      boolean fresh = nanoTime.getAsLong() - u2fTouchedAt <= U2F_TOUCH_VALIDITY.toNanos();
+      u2fTouchedAt = null;
+      if (fresh) {
+        return Touch.GRANTED;
+      }
+    }
+    if (u2fPrompt != null) {
+      return Touch.REFUSED; // the prompt is still open
+    }
+    Touch[] atOnce = new Touch[1];
+    boolean[] asking = {true};
+    UserPresence.Pending prompt =
+        presence.ask(
+            purpose,
+            keyThread,
+            answer -> {
+              if (asking[0]) {
+                atOnce[0] = answer;
+                return;
+              }
+              u2fPrompt = null;
+              if (answer == Touch.GRANTED) {
+                u2fTouchedAt = nanoTime.getAsLong();
+              }
+            });
+    asking[0] = false;
+    if (atOnce[0] != null) {
+      return atOnce[0];
+    }
+    u2fPrompt = prompt;
+    return Touch.REFUSED;
+  }
+
+  /**
+   * Cancels the CTAP2 request waiting for a touch (CTAPHID_CANCEL, CTAP 2.1 11.2.9.1.5): the prompt
+   * is withdrawn and the request ends with CTAP2_ERR_KEEPALIVE_CANCEL. With nothing waiting (a
+   * request that never waits completes before a CANCEL can arrive) it does nothing.
+   */
   public void cancel() {
-    log.debug("cancel: no CTAP request is waiting");
+    Waiting parked = waiting;
+    if (parked == null) {
+      log.debug("cancel: no CTAP request is waiting");
+      return;
+    }
+    waiting = null;
+    parked.prompt.cancel();
+    log.debug("touch request cancelled -> CTAP2_ERR_KEEPALIVE_CANCEL");
+    parked.responder.respond(CtapStatus.CTAP2_ERR_KEEPALIVE_CANCEL.response());
+  }
+
+  /**
+   * The key was powered up again: a USB reset from the host, QEMU attaching it. Withdraws every
+   * open prompt and forgets an unused U2F touch; clientPIN starts a new power cycle (6.5.5.x).
+   */
+  public void powerUp() {
+    cancel();
+    if (u2fPrompt != null) {
+      u2fPrompt.cancel();
+      u2fPrompt = null;
+    }
+    u2fTouchedAt = null;
+    if (clientPin != null) {
+      clientPin.powerUp();
+    }
   }
 
   /** CTAP2_OK and the getInfo body, with the PIN options as the class comment describes. */

@@ -228,7 +228,10 @@ public final class CtapHidFunction implements UsbFunction {
     receiveReport(data);
   }
 
-  /** Abandons the message being assembled and the running request; channels stay allocated. */
+  /**
+   * Abandons the message being assembled and the running request, then tells the handler of the bus
+   * reset; channels stay allocated.
+   */
   @Override
   public void reset() {
     abortAssembly();
@@ -237,6 +240,7 @@ public final class CtapHidFunction implements UsbFunction {
       abandonRunning();
     }
     idleDuration = 0;
+    handler.busReset();
   }
 
   // ---- frame reception ------------------------------------------------------------------------

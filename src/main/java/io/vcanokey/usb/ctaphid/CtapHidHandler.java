@@ -43,6 +43,13 @@ public interface CtapHidHandler {
    */
   void cancel();
 
+  /**
+   * The host reset the USB device (a bus reset, which is also how a host starts using a device it
+   * was just given, such as a QEMU guest attaching the key). For the applet this is a power-up.
+   * Called after any outstanding request was abandoned with {@link #cancel()}.
+   */
+  default void busReset() {}
+
   /** The channel's side of one request: completion and progress. */
   interface Responder {
 

@@ -49,4 +49,10 @@ public final class FidoHidAdapter implements CtapHidHandler {
   public void cancel() {
     fido.cancel();
   }
+
+  /** A USB reset powers the FIDO applet up again (clientPIN's power cycle, CTAP 2.1 6.5). */
+  @Override
+  public void busReset() {
+    fido.powerUp();
+  }
 }

@@ -2,6 +2,7 @@ package io.vcanokey.applet.fido.ctap2;
 
 import com.upokecenter.cbor.CBORObject;
 import com.upokecenter.cbor.CBORType;
+import io.vcanokey.core.cbor.CtapCbor;
 import java.util.Optional;
 
 /**
@@ -34,9 +35,11 @@ final class CborParams {
     CBORObject item;
     try {
       item =
-          CBORObject.DecodeFromBytes(java.util.Arrays.copyOfRange(request, offset, request.length));
-    } catch (RuntimeException e) {
-      throw new CtapException(CtapStatus.CTAP2_ERR_INVALID_CBOR, "parameters are not CBOR");
+          CtapCbor.decodeCanonical(java.util.Arrays.copyOfRange(request, offset, request.length));
+    } catch (IllegalArgumentException e) {
+      throw new CtapException(
+          CtapStatus.CTAP2_ERR_INVALID_CBOR,
+          "parameters are not canonical CBOR: " + e.getMessage());
     }
     return of(item, "parameters");
   }

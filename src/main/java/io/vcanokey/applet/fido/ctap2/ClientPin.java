@@ -1,6 +1,5 @@
 package io.vcanokey.applet.fido.ctap2;
 
-import com.upokecenter.cbor.CBORException;
 import com.upokecenter.cbor.CBORObject;
 import com.upokecenter.cbor.CBORType;
 import io.vcanokey.core.cbor.CtapCbor;
@@ -510,8 +509,8 @@ public final class ClientPin {
       }
       CBORObject map;
       try {
-        map = CBORObject.DecodeFromBytes(parameters);
-      } catch (CBORException e) {
+        map = CtapCbor.decodeCanonical(parameters);
+      } catch (IllegalArgumentException e) {
         throw new PinError(CtapStatus.CTAP2_ERR_INVALID_CBOR);
       }
       if (map.getType() != CBORType.Map) {

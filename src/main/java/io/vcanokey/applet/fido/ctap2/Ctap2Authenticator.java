@@ -4,6 +4,7 @@ import com.upokecenter.cbor.CBORObject;
 import io.vcanokey.applet.AppletContext;
 import io.vcanokey.applet.fido.CredentialId;
 import io.vcanokey.applet.fido.FidoResponder;
+import io.vcanokey.applet.fido.RequestPresence;
 import io.vcanokey.applet.fido.SignatureCounter;
 import io.vcanokey.core.cbor.CtapCbor;
 import io.vcanokey.core.crypto.CardKey;
@@ -65,9 +66,9 @@ import org.slf4j.LoggerFactory;
  *       must still be in {@link ResidentCredentials} to be usable.
  * </ul>
  *
- * <p>Threading: key thread only. User presence blocks on {@link
- * io.vcanokey.platform.UserPresence#confirm} between {@link FidoResponder#awaitingUserPresence} and
- * {@link FidoResponder#processing}.
+ * <p>Threading: key thread only. The test of user presence never blocks it: the first run of a
+ * request that needs a touch ends in {@link RequestPresence.Needed}, and {@link
+ * io.vcanokey.applet.fido.FidoHandler} runs it again with the answer.
  */
 public final class Ctap2Authenticator {
 
@@ -150,6 +151,9 @@ public final class Ctap2Authenticator {
   /** What getNextAssertion continues, or null. */
   private PendingAssertions pending;
 
+  /** The running request's test of user presence; set by {@link #handle}. */
+  private RequestPresence presence = RequestPresence.NOT_ASKED;
+
   /**
    * What every assertion of one getAssertion shares: the request, the flags, the extensions asked
    * for, and whether the user entity carries name and displayName (6.2.2, member user).
@@ -188,7 +192,9 @@ public final class Ctap2Authenticator {
    * Runs one of makeCredential, getAssertion, getNextAssertion and answers through {@code
    * responder}: CTAP2_OK with the CBOR body, or the error status alone.
    */
-  public void handle(CtapCommand command, byte[] request, FidoResponder responder) {
+  public void handle(
+      CtapCommand command, byte[] request, FidoResponder responder, RequestPresence presence) {
+    this.presence = presence;
     if (command != CtapCommand.GET_NEXT_ASSERTION) {
       pending = null; // any other command ends a getNextAssertion sequence (6.3)
     }
@@ -665,11 +671,9 @@ public final class Ctap2Authenticator {
         .map(entry -> new Located(wrapped.get(), Optional.of(entry)));
   }
 
+  /** The test of user presence: {@link RequestPresence.Needed} on the request's first run. */
   private void requireUserPresence(FidoResponder responder, String purpose) {
-    responder.awaitingUserPresence();
-    boolean confirmed = context.presence().confirm(purpose);
-    responder.processing();
-    if (!confirmed) {
+    if (!presence.granted(purpose)) {
       throw new CtapException(CtapStatus.CTAP2_ERR_OPERATION_DENIED, "user presence refused");
     }
   }

@@ -15,6 +15,8 @@ public enum CtapStatus {
   CTAP1_ERR_INVALID_PARAMETER(0x02),
   /** CTAP1_ERR_INVALID_LENGTH: invalid message or item length. */
   CTAP1_ERR_INVALID_LENGTH(0x03),
+  /** CTAP1_ERR_CHANNEL_BUSY: the authenticator is busy with another request. */
+  CTAP1_ERR_CHANNEL_BUSY(0x06),
   /** CTAP2_ERR_CBOR_UNEXPECTED_TYPE: a parameter or member has the wrong CBOR type. */
   CTAP2_ERR_CBOR_UNEXPECTED_TYPE(0x11),
   /** CTAP2_ERR_INVALID_CBOR: the request is not valid CBOR. */

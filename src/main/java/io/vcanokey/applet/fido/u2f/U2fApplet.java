@@ -2,6 +2,7 @@ package io.vcanokey.applet.fido.u2f;
 
 import io.vcanokey.applet.AppletContext;
 import io.vcanokey.applet.fido.CredentialId;
+import io.vcanokey.applet.fido.RequestPresence;
 import io.vcanokey.applet.fido.SignatureCounter;
 import io.vcanokey.core.apdu.CommandApdu;
 import io.vcanokey.core.apdu.StatusException;
@@ -32,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * user presence is missing, a check-only AUTHENTICATE found its handle valid, or the signature
  * counter has reached FFFFFFFF (it never wraps; {@link SignatureCounter}).
  *
- * <p>Threading: key thread only; {@link io.vcanokey.platform.UserPresence#confirm} may block it
- * while a prompt is open.
+ * <p>Threading: key thread only. A message that needs a touch asks through its {@link
+ * RequestPresence}, which never blocks.
  */
 public final class U2fApplet {
 
@@ -94,9 +95,11 @@ public final class U2fApplet {
    * Processes one U2F raw message.
    *
    * @param message the command APDU, short or extended encoding
+   * @param presence this message's test of user presence
    * @return the response data followed by the status word
+   * @throws RequestPresence.Needed when the message needs a touch nobody was asked for yet
    */
-  public byte[] process(byte[] message) {
+  public byte[] process(byte[] message, RequestPresence presence) {
     try {
       CommandApdu apdu = CommandApdu.decode(withoutEmptyExtendedLc(message));
       if (apdu.cla() != CLA_U2F) {
@@ -104,8 +107,8 @@ public final class U2fApplet {
       }
       byte[] data =
           switch (apdu.ins()) {
-            case INS_REGISTER -> register(apdu);
-            case INS_AUTHENTICATE -> authenticate(apdu);
+            case INS_REGISTER -> register(apdu, presence);
+            case INS_AUTHENTICATE -> authenticate(apdu, presence);
             case INS_VERSION -> version(apdu);
             default -> throw new StatusException(StatusWords.SW_INS_NOT_SUPPORTED);
           };
@@ -145,7 +148,7 @@ public final class U2fApplet {
   }
 
   /** Section 4: challenge parameter (32) then application parameter (32). */
-  private byte[] register(CommandApdu apdu) {
+  private byte[] register(CommandApdu apdu, RequestPresence presence) {
     byte[] data = apdu.data();
     if (data.length != CHALLENGE_LENGTH + APPLICATION_LENGTH) {
       throw new StatusException(StatusWords.SW_WRONG_LENGTH);
@@ -153,7 +156,7 @@ public final class U2fApplet {
     byte[] challenge = Arrays.copyOfRange(data, 0, CHALLENGE_LENGTH);
     byte[] application = Arrays.copyOfRange(data, CHALLENGE_LENGTH, data.length);
 
-    if (!context.presence().confirm("U2F registration")) {
+    if (!presence.granted("U2F registration")) {
       log.debug("U2F REGISTER -> 6985 (no user presence)");
       throw new StatusException(StatusWords.SW_CONDITIONS_OF_USE_NOT_SATISFIED);
     }
@@ -185,7 +188,7 @@ public final class U2fApplet {
   }
 
   /** Section 5: challenge (32), application (32), key handle length (1), key handle. */
-  private byte[] authenticate(CommandApdu apdu) {
+  private byte[] authenticate(CommandApdu apdu, RequestPresence presence) {
     byte[] data = apdu.data();
     int fixed = CHALLENGE_LENGTH + APPLICATION_LENGTH + 1;
     if (data.length < fixed || data.length != fixed + (data[fixed - 1] & 0xFF)) {
@@ -215,7 +218,7 @@ public final class U2fApplet {
     }
     int flags = 0;
     if (control == P1_ENFORCE_USER_PRESENCE_AND_SIGN) {
-      if (!context.presence().confirm("U2F authentication")) {
+      if (!presence.granted("U2F authentication")) {
         log.debug("U2F AUTHENTICATE -> 6985 (no user presence)");
         throw new StatusException(StatusWords.SW_CONDITIONS_OF_USE_NOT_SATISFIED);
       }

@@ -6,10 +6,12 @@ import com.upokecenter.cbor.CBORObject;
 import io.vcanokey.applet.AppletContext;
 import io.vcanokey.applet.fido.FidoHandler;
 import io.vcanokey.applet.fido.FidoResponder;
+import io.vcanokey.applet.fido.RequestPresence;
 import io.vcanokey.applet.fido.u2f.U2fApplet;
 import io.vcanokey.key.Provisioning;
 import io.vcanokey.platform.TouchPolicy;
 import io.vcanokey.platform.UserPresence;
+import io.vcanokey.platform.UserPresence.Touch;
 import io.vcanokey.storage.StateFile;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +61,6 @@ class Ctap2ExtensionsTest {
         new UserPresence() {
           @Override
           public boolean confirm(String purpose) {
-            touches.add(purpose);
             return true;
           }
 
@@ -471,7 +472,7 @@ class Ctap2ExtensionsTest {
     System.arraycopy(appId, 0, apdu, 5 + 32, 32);
     apdu[5 + 64] = (byte) credentialId.length;
     System.arraycopy(credentialId, 0, apdu, 5 + 65, credentialId.length);
-    byte[] u2f = new U2fApplet(context).process(apdu);
+    byte[] u2f = new U2fApplet(context).process(apdu, RequestPresence.answered(Touch.GRANTED));
     assertThat(Arrays.copyOfRange(u2f, u2f.length - 2, u2f.length)).containsExactly(0x90, 0x00);
     long afterU2f = ByteBuffer.wrap(u2f, 1, 4).getInt() & 0xFFFFFFFFL;
 
@@ -563,9 +564,7 @@ class Ctap2ExtensionsTest {
     request[0] = (byte) command.value();
     System.arraycopy(body, 0, request, 1, body.length);
     List<byte[]> answers = new ArrayList<>();
-    authenticator.handle(
-        command,
-        request,
+    FidoResponder responder =
         new FidoResponder() {
           @Override
           public void respond(byte[] response) {
@@ -577,7 +576,14 @@ class Ctap2ExtensionsTest {
 
           @Override
           public void processing() {}
-        });
+        };
+    // As FidoHandler runs it: the first run asks for a touch, the second runs with the answer.
+    try {
+      authenticator.handle(command, request, responder, RequestPresence.NOT_ASKED);
+    } catch (RequestPresence.Needed needed) {
+      touches.add(needed.purpose());
+      authenticator.handle(command, request, responder, RequestPresence.answered(Touch.GRANTED));
+    }
     assertThat(answers).hasSize(1);
     return answers.get(0);
   }

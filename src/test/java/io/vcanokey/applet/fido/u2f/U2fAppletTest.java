@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vcanokey.applet.fido.CredentialId;
 import io.vcanokey.applet.fido.FidoTestKey;
+import io.vcanokey.applet.fido.RequestPresence;
 import io.vcanokey.core.bytes.Hex;
 import io.vcanokey.platform.TouchPolicy;
 import io.vcanokey.platform.UserPresence;
+import io.vcanokey.platform.UserPresence.Touch;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -53,6 +55,20 @@ class U2fAppletTest {
 
   private final SwitchPresence presence = new SwitchPresence();
   private final FidoTestKey key = FidoTestKey.create(presence);
+
+  /**
+   * Runs a message as FidoHandler does with a presence service that answers at once: the first run
+   * asks for a touch, the second runs with the answer.
+   */
+  private byte[] process(byte[] message) {
+    try {
+      return applet.process(message, RequestPresence.NOT_ASKED);
+    } catch (RequestPresence.Needed needed) {
+      Touch touch = presence.confirm(needed.purpose()) ? Touch.GRANTED : Touch.REFUSED;
+      return applet.process(message, RequestPresence.answered(touch));
+    }
+  }
+
   private final U2fApplet applet = new U2fApplet(key.context());
 
   @AfterEach
@@ -139,13 +155,13 @@ class U2fAppletTest {
   }
 
   private Registration register() throws Exception {
-    byte[] response = applet.process(extended(0x01, 0x03, concat(CHALLENGE, APPLICATION)));
+    byte[] response = process(extended(0x01, 0x03, concat(CHALLENGE, APPLICATION)));
     assertThat(sw(response)).isEqualTo(0x9000);
     return Registration.parse(body(response));
   }
 
   private byte[] authenticate(int p1, byte[] application, byte[] keyHandle) {
-    return applet.process(
+    return process(
         extended(
             0x02,
             p1,
@@ -157,25 +173,24 @@ class U2fAppletTest {
   @Test
   @DisplayName("U2F raw message formats 6: VERSION answers U2F_V2, short and extended encodings")
   void version_bothEncodings_u2fV2() {
-    assertThat(applet.process(Hex.decode("00 03 00 00")))
+    assertThat(process(Hex.decode("00 03 00 00"))).containsExactly(Hex.decode("5532465F5632 9000"));
+    assertThat(process(Hex.decode("00 03 00 00 00 00 00")))
         .containsExactly(Hex.decode("5532465F5632 9000"));
-    assertThat(applet.process(Hex.decode("00 03 00 00 00 00 00")))
-        .containsExactly(Hex.decode("5532465F5632 9000"));
-    assertThat(applet.process(Hex.decode("00 03 00 00 00")))
+    assertThat(process(Hex.decode("00 03 00 00 00")))
         .containsExactly(Hex.decode("5532465F5632 9000"));
   }
 
   @Test
   @DisplayName("python-fido2 ctap1.py: VERSION as header, Lc 00 0000, Le 0000 is accepted")
   void version_pythonFido2EmptyExtendedLc_u2fV2() {
-    assertThat(applet.process(Hex.decode("00 03 00 00 00 00 00 00 00")))
+    assertThat(process(Hex.decode("00 03 00 00 00 00 00 00 00")))
         .containsExactly(Hex.decode("5532465F5632 9000"));
   }
 
   @Test
   @DisplayName("inventory 3.11: VERSION with command data answers 6700")
   void version_withData_wrongLength() {
-    assertThat(applet.process(Hex.decode("00 03 00 00 01 AA"))).containsExactly(0x67, 0x00);
+    assertThat(process(Hex.decode("00 03 00 00 01 AA"))).containsExactly(0x67, 0x00);
   }
 
   // ---------------------------------------------------------------- REGISTER
@@ -221,7 +236,7 @@ class U2fAppletTest {
 
   @Test
   void register_shortEncoding_accepted() throws Exception {
-    byte[] response = applet.process(shortForm(0x01, 0x03, concat(CHALLENGE, APPLICATION)));
+    byte[] response = process(shortForm(0x01, 0x03, concat(CHALLENGE, APPLICATION)));
 
     assertThat(sw(response)).isEqualTo(0x9000);
     assertThat(Registration.parse(body(response)).keyHandle()).hasSize(70);
@@ -230,8 +245,8 @@ class U2fAppletTest {
   @Test
   @DisplayName("U2F raw message formats 3.3 and inventory 3.11: REGISTER data not 64 bytes: 6700")
   void register_wrongDataLength_wrongLength() {
-    assertThat(applet.process(extended(0x01, 0x03, new byte[63]))).containsExactly(0x67, 0x00);
-    assertThat(applet.process(extended(0x01, 0x03, new byte[65]))).containsExactly(0x67, 0x00);
+    assertThat(process(extended(0x01, 0x03, new byte[63]))).containsExactly(0x67, 0x00);
+    assertThat(process(extended(0x01, 0x03, new byte[65]))).containsExactly(0x67, 0x00);
     assertThat(presence.asked).isEmpty();
   }
 
@@ -240,7 +255,7 @@ class U2fAppletTest {
   void register_presenceRefused_conditionsNotSatisfied() {
     presence.grant = false;
 
-    assertThat(applet.process(extended(0x01, 0x03, concat(CHALLENGE, APPLICATION))))
+    assertThat(process(extended(0x01, 0x03, concat(CHALLENGE, APPLICATION))))
         .containsExactly(0x69, 0x85);
   }
 
@@ -381,8 +396,8 @@ class U2fAppletTest {
     byte[] handle = register().keyHandle();
     byte[] data = concat(CHALLENGE, APPLICATION, new byte[] {70}, Arrays.copyOf(handle, 69));
 
-    assertThat(applet.process(extended(0x02, 0x03, data))).containsExactly(0x67, 0x00);
-    assertThat(applet.process(extended(0x02, 0x03, new byte[64]))).containsExactly(0x67, 0x00);
+    assertThat(process(extended(0x02, 0x03, data))).containsExactly(0x67, 0x00);
+    assertThat(process(extended(0x02, 0x03, new byte[64]))).containsExactly(0x67, 0x00);
   }
 
   @Test
@@ -397,7 +412,7 @@ class U2fAppletTest {
     byte[] handle = register().keyHandle();
     byte[] data = concat(CHALLENGE, APPLICATION, new byte[] {70}, handle);
 
-    assertThat(sw(applet.process(shortForm(0x02, 0x03, data)))).isEqualTo(0x9000);
+    assertThat(sw(process(shortForm(0x02, 0x03, data)))).isEqualTo(0x9000);
   }
 
   // ---------------------------------------------------------------- framing
@@ -405,13 +420,13 @@ class U2fAppletTest {
   @Test
   @DisplayName("U2F raw message formats 3.3: CLA other than 00 answers 6E00")
   void process_otherClass_claNotSupported() {
-    assertThat(applet.process(Hex.decode("80 03 00 00"))).containsExactly(0x6E, 0x00);
+    assertThat(process(Hex.decode("80 03 00 00"))).containsExactly(0x6E, 0x00);
   }
 
   @Test
   @DisplayName("U2F raw message formats 3.3: an unknown INS answers 6D00")
   void process_unknownIns_insNotSupported() {
-    assertThat(applet.process(Hex.decode("00 04 00 00"))).containsExactly(0x6D, 0x00);
+    assertThat(process(Hex.decode("00 04 00 00"))).containsExactly(0x6D, 0x00);
   }
 
   @Test
@@ -435,7 +450,7 @@ class U2fAppletTest {
         message[random.nextInt(message.length)] ^= (byte) (1 + random.nextInt(255));
       }
 
-      byte[] response = applet.process(message);
+      byte[] response = process(message);
 
       assertThat(response.length).isGreaterThanOrEqualTo(2);
       assertThat(sw(response))
@@ -448,8 +463,8 @@ class U2fAppletTest {
   @Test
   @DisplayName("ISO 7816-4 5.1: a malformed APDU encoding answers 6700")
   void process_malformedEncoding_wrongLength() {
-    assertThat(applet.process(Hex.decode("00 01 03 00 05 01"))).containsExactly(0x67, 0x00);
-    assertThat(applet.process(Hex.decode("00 01 03 00 00 00 40 01"))).containsExactly(0x67, 0x00);
-    assertThat(applet.process(Hex.decode("00"))).containsExactly(0x67, 0x00);
+    assertThat(process(Hex.decode("00 01 03 00 05 01"))).containsExactly(0x67, 0x00);
+    assertThat(process(Hex.decode("00 01 03 00 00 00 40 01"))).containsExactly(0x67, 0x00);
+    assertThat(process(Hex.decode("00"))).containsExactly(0x67, 0x00);
   }
 }

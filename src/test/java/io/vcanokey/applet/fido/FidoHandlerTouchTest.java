@@ -1,0 +1,260 @@
+package io.vcanokey.applet.fido;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.upokecenter.cbor.CBORObject;
+import io.vcanokey.core.bytes.Hex;
+import io.vcanokey.platform.TouchPolicy;
+import io.vcanokey.platform.UserPresence;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The asynchronous test of user presence in {@link FidoHandler}: a request that needs a touch is
+ * parked while the user decides, CANCEL ends it with CTAP2_ERR_KEEPALIVE_CANCEL (CTAP 2.1,
+ * 11.2.9.1.5), and a U2F message never waits (FIDO U2F raw message formats, 4.1).
+ */
+class FidoHandlerTouchTest {
+
+  /** A presence service whose user answers only when the test says so. */
+  private static final class LatePresence implements UserPresence {
+    final Queue<Consumer<Touch>> open = new ArrayDeque<>();
+    final List<String> asked = new ArrayList<>();
+    int withdrawn;
+
+    @Override
+    public boolean confirm(String purpose) {
+      throw new AssertionError("the FIDO applet must not block the key thread");
+    }
+
+    @Override
+    public Pending ask(String purpose, Executor keyThread, Consumer<Touch> answer) {
+      asked.add(purpose);
+      open.add(answer);
+      return () -> {
+        open.remove(answer);
+        withdrawn++;
+      };
+    }
+
+    void answer(Touch touch) {
+      open.remove().accept(touch);
+    }
+
+    @Override
+    public TouchPolicy policy() {
+      return TouchPolicy.PROMPT;
+    }
+  }
+
+  /** Records what a transport would see. */
+  private static final class Recorder implements FidoResponder {
+    final List<byte[]> responses = new ArrayList<>();
+    final List<String> progress = new ArrayList<>();
+
+    @Override
+    public void respond(byte[] response) {
+      responses.add(response);
+    }
+
+    @Override
+    public void awaitingUserPresence() {
+      progress.add("up");
+    }
+
+    @Override
+    public void processing() {
+      progress.add("processing");
+    }
+  }
+
+  private final LatePresence presence = new LatePresence();
+  private final FidoTestKey key = FidoTestKey.create(presence);
+  private long now = 1_000_000_000L;
+  private final FidoHandler handler =
+      new FidoHandler(FidoHandler.defaultInfo(), key.context(), Runnable::run, () -> now);
+
+  @AfterEach
+  void tearDown() throws Exception {
+    key.close();
+  }
+
+  private static byte[] makeCredential() {
+    CBORObject params = CBORObject.NewMap();
+    params.Add(0x01, new byte[32]);
+    params.Add(0x02, CBORObject.NewMap().Add("id", "example.com"));
+    params.Add(0x03, CBORObject.NewMap().Add("id", new byte[] {1}).Add("name", "u"));
+    params.Add(
+        0x04,
+        CBORObject.NewArray().Add(CBORObject.NewMap().Add("alg", -7).Add("type", "public-key")));
+    byte[] body = params.EncodeToBytes();
+    byte[] request = new byte[1 + body.length];
+    request[0] = 0x01;
+    System.arraycopy(body, 0, request, 1, body.length);
+    return request;
+  }
+
+  private static byte[] u2fRegister() throws NoSuchAlgorithmException {
+    byte[] apdu = new byte[7 + 64];
+    apdu[1] = 0x01; // REGISTER
+    apdu[6] = 64; // extended Lc 00 00 40
+    byte[] application = MessageDigest.getInstance("SHA-256").digest("example.com".getBytes());
+    System.arraycopy(application, 0, apdu, 7 + 32, 32);
+    return apdu;
+  }
+
+  private static String sw(byte[] response) {
+    return Hex.encode(new byte[] {response[response.length - 2], response[response.length - 1]});
+  }
+
+  @Test
+  @DisplayName("CTAP 2.1 6.1.2 step 14: makeCredential waits for the touch, then completes")
+  void makeCredential_touchLater_parksThenCompletes() {
+    Recorder recorder = new Recorder();
+    handler.handleCbor(makeCredential(), recorder);
+
+    assertThat(recorder.responses).isEmpty();
+    assertThat(recorder.progress).containsExactly("up");
+    assertThat(presence.asked).containsExactly("FIDO: register with example.com");
+
+    presence.answer(UserPresence.Touch.GRANTED);
+
+    assertThat(recorder.progress).containsExactly("up", "processing");
+    assertThat(recorder.responses).hasSize(1);
+    assertThat(recorder.responses.get(0)[0]).isEqualTo((byte) 0x00);
+  }
+
+  @Test
+  @DisplayName(
+      "CTAP 2.1 6.1.2 step 14: a refused or unanswered touch is CTAP2_ERR_OPERATION_DENIED")
+  void makeCredential_touchTimedOut_operationDenied() {
+    Recorder recorder = new Recorder();
+    handler.handleCbor(makeCredential(), recorder);
+    presence.answer(UserPresence.Touch.TIMED_OUT);
+
+    assertThat(recorder.responses).hasSize(1);
+    assertThat(recorder.responses.get(0)).containsExactly(0x27);
+  }
+
+  @Test
+  @DisplayName("CTAP 2.1 11.2.9.1.5: CANCEL ends the wait with CTAP2_ERR_KEEPALIVE_CANCEL (0x2D)")
+  void cancel_whileWaiting_keepaliveCancelAndPromptWithdrawn() {
+    Recorder recorder = new Recorder();
+    handler.handleCbor(makeCredential(), recorder);
+
+    handler.cancel();
+
+    assertThat(recorder.responses).hasSize(1);
+    assertThat(recorder.responses.get(0)).containsExactly(0x2D);
+    assertThat(presence.withdrawn).isEqualTo(1);
+    assertThat(key.state().get("fido/rk/000")).isEmpty();
+
+    // The key serves the next request normally.
+    Recorder next = new Recorder();
+    handler.handleCbor(makeCredential(), next);
+    presence.answer(UserPresence.Touch.GRANTED);
+    assertThat(next.responses.get(0)[0]).isEqualTo((byte) 0x00);
+  }
+
+  @Test
+  @DisplayName("One request at a time: another transport's request meanwhile is CHANNEL_BUSY")
+  void handleCbor_whileAnotherWaits_channelBusy() {
+    handler.handleCbor(makeCredential(), new Recorder());
+
+    Recorder second = new Recorder();
+    handler.handleCbor(makeCredential(), second);
+
+    assertThat(second.responses).hasSize(1);
+    assertThat(second.responses.get(0)).containsExactly(0x06);
+    assertThat(presence.asked).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("A power-up (USB reset) withdraws the prompt; the abandoned request ends")
+  void powerUp_whileWaiting_withdrawsPrompt() {
+    Recorder recorder = new Recorder();
+    handler.handleCbor(makeCredential(), recorder);
+
+    handler.powerUp();
+
+    assertThat(presence.withdrawn).isEqualTo(1);
+    assertThat(presence.open).isEmpty();
+  }
+
+  @Test
+  @DisplayName("U2F 4.1: REGISTER answers 6985 at once; a touch on the prompt serves the next try")
+  void u2fRegister_touchOnPrompt_nextTrySucceeds() throws Exception {
+    Recorder first = new Recorder();
+    handler.handleU2f(u2fRegister(), first);
+    assertThat(sw(first.responses.get(0))).isEqualTo("6985");
+    assertThat(presence.asked).hasSize(1);
+
+    Recorder retry = new Recorder();
+    handler.handleU2f(u2fRegister(), retry);
+    assertThat(sw(retry.responses.get(0))).isEqualTo("6985");
+    assertThat(presence.asked).as("one prompt for the retries").hasSize(1);
+
+    presence.answer(UserPresence.Touch.GRANTED);
+    Recorder touched = new Recorder();
+    handler.handleU2f(u2fRegister(), touched);
+    assertThat(sw(touched.responses.get(0))).isEqualTo("9000");
+
+    Recorder after = new Recorder();
+    handler.handleU2f(u2fRegister(), after);
+    assertThat(sw(after.responses.get(0))).as("a touch serves one message").isEqualTo("6985");
+  }
+
+  @Test
+  @DisplayName("U2F: a touch not used within the validity window is forgotten")
+  void u2fRegister_staleTouch_conditionsNotSatisfied() throws Exception {
+    handler.handleU2f(u2fRegister(), new Recorder());
+    presence.answer(UserPresence.Touch.GRANTED);
+    now += FidoHandler.U2F_TOUCH_VALIDITY.toNanos() + 1;
+
+    Recorder late = new Recorder();
+    handler.handleU2f(u2fRegister(), late);
+
+    assertThat(sw(late.responses.get(0))).isEqualTo("6985");
+  }
+
+  @Test
+  @DisplayName("The card interface (11.3) has no keepalives: its requests ask the blocking way")
+  void handleCborBlocking_touchRequest_asksSynchronously() throws Exception {
+    List<String> asked = new ArrayList<>();
+    UserPresence blockingUser =
+        new UserPresence() {
+          @Override
+          public boolean confirm(String purpose) {
+            asked.add(purpose);
+            return false;
+          }
+
+          @Override
+          public Pending ask(String purpose, Executor keyThread, Consumer<Touch> answer) {
+            throw new AssertionError("a card request must not be parked");
+          }
+
+          @Override
+          public TouchPolicy policy() {
+            return TouchPolicy.PROMPT;
+          }
+        };
+    try (FidoTestKey cardKey = FidoTestKey.create(blockingUser)) {
+      FidoHandler cardHandler = new FidoHandler(cardKey.context());
+
+      byte[] response = cardHandler.handleCborBlocking(makeCredential());
+
+      assertThat(response).containsExactly(0x27); // CTAP2_ERR_OPERATION_DENIED
+      assertThat(asked).containsExactly("FIDO: register with example.com");
+    }
+  }
+}

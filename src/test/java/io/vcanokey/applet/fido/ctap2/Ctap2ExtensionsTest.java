@@ -224,6 +224,32 @@ class Ctap2ExtensionsTest {
   }
 
   @Test
+  @DisplayName(
+      "12.5 and 6.3: getNextAssertion answers hmac-secret too, each credential with its own"
+          + " CredRandom and the salts of the getAssertion")
+  void getNextAssertion_hmacSecret_perCredentialOutput() throws Exception {
+    List<byte[]> ids = new ArrayList<>();
+    for (int i = 1; i <= 2; i++) {
+      CBORObject request = makeCredentialRequest(extensions("hmac-secret", true), true, null);
+      request.Set(0x03, CBORObject.NewMap().Add("id", new byte[] {(byte) i}));
+      ids.add(credentialId(send(CtapCommand.MAKE_CREDENTIAL, request)));
+    }
+    byte[] salt = filled(0x5A, 32);
+    PinPlatform platform = platform(2);
+    CBORObject request = CBORObject.NewMap().Add(0x01, RP).Add(0x02, clientDataHash);
+    request.Add(0x04, extensions("hmac-secret", hmacInput(platform, salt, true)));
+
+    byte[] first = send(CtapCommand.GET_ASSERTION, request);
+    byte[] next = send(CtapCommand.GET_NEXT_ASSERTION, null);
+
+    // newest first: the second credential, then the first
+    assertThat(platform.decrypt(hmacOutput(first)))
+        .isEqualTo(hmac(credRandom(ids.get(1), false), salt));
+    assertThat(platform.decrypt(hmacOutput(next)))
+        .isEqualTo(hmac(credRandom(ids.get(0), false), salt));
+  }
+
+  @Test
   @DisplayName("inventory 3.5: hmac-secret with up = false is UNSUPPORTED_OPTION")
   void getAssertion_hmacSecretSilent_unsupportedOption() throws Exception {
     byte[] credentialId =

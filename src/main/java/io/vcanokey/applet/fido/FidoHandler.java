@@ -35,11 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>versions, extensions, AAGUID, limits, algorithms and firmwareVersion are the reference
- *       key's (inventory 3.3), so clients identify the key as a CanoKey from the start, except that
- *       the extensions list names only what makeCredential and getAssertion process: credBlob and
- *       credProtect. The reference's hmac-secret and largeBlobKey join it when they are built;
- *       until then a client asking for them gets them ignored, as unknown extensions are (CTAP 2.1,
- *       6.1.2 step 13), instead of a promise the key does not keep.
+ *       key's (inventory 3.3), so clients identify the key as a CanoKey from the start; the
+ *       extensions are the reference's four: credBlob, credProtect, hmac-secret and largeBlobKey.
  *   <li>transports is ["usb"], not the reference's ["nfc", "usb"]: this key has no NFC interface.
  *   <li>algorithms are ES256 (-7) and EdDSA (-8); the reference's optional SM2 entry is left out
  *       until SM2 is implemented.
@@ -207,7 +204,7 @@ public final class FidoHandler {
   public static AuthenticatorInfo defaultInfo() {
     return new AuthenticatorInfo(
         List.of("U2F_V2", "FIDO_2_0", "FIDO_2_1"),
-        List.of("credBlob", "credProtect"),
+        List.of("credBlob", "credProtect", "hmac-secret", "largeBlobKey"),
         AAGUID,
         Map.of(
             AuthenticatorInfo.OPTION_RK, true,

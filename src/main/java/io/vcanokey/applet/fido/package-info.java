@@ -6,7 +6,7 @@
  * asynchronously through a {@link io.vcanokey.applet.fido.FidoResponder} so that waits for user
  * presence never block a transport. Subpackage {@code ctap2} holds the CTAP2 model, {@code u2f} the
  * U2F raw messages; {@link io.vcanokey.applet.fido.CredentialId} is the key-wrapping credential ID
- * both share.
+ * both share, and {@link io.vcanokey.applet.fido.SignatureCounter} their one signature counter.
  *
  * <p>May depend on: {@code io.vcanokey.core}, {@code io.vcanokey.platform}, {@code
  * io.vcanokey.storage}. Never on {@code usb} or {@code transport}: the USB CTAPHID function adapts

@@ -108,7 +108,8 @@ class FidoHandlerTest {
         .containsExactly(
             0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B, 0x0E, 0x0F);
     assertThat(strings(info.get(0x01))).containsExactly("U2F_V2", "FIDO_2_0", "FIDO_2_1");
-    assertThat(strings(info.get(0x02))).containsExactly("credBlob", "credProtect");
+    assertThat(strings(info.get(0x02)))
+        .containsExactly("credBlob", "credProtect", "hmac-secret", "largeBlobKey");
     assertThat(Hex.encode(info.get(0x03).GetByteString()))
         .isEqualTo("244EB29EE0904E4981FE1F20F8D3B8F4");
     CBORObject options = info.get(0x04);
@@ -192,7 +193,7 @@ class FidoHandlerTest {
     assertThat(result.stdout.lines())
         .containsExactly(
             "['U2F_V2', 'FIDO_2_0', 'FIDO_2_1']",
-            "['credBlob', 'credProtect']",
+            "['credBlob', 'credProtect', 'hmac-secret', 'largeBlobKey']",
             "244eb29ee0904e4981fe1f20f8d3b8f4",
             "[('credMgmt', True), ('largeBlobs', False), ('makeCredUvNotRqd', False),"
                 + " ('pinUvAuthToken', False), ('rk', True)]",

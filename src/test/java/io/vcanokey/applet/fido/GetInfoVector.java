@@ -17,10 +17,12 @@ final class GetInfoVector {
           + "66 5532465F5632"
           + "68 4649444F5F325F30"
           + "68 4649444F5F325F31"
-          // 0x02 extensions: ["credBlob", "credProtect"]
-          + "02 82"
+          // 0x02 extensions: ["credBlob", "credProtect", "hmac-secret", "largeBlobKey"]
+          + "02 84"
           + "68 63726564426C6F62"
           + "6B 6372656450726F74656374"
+          + "6B 686D61632D736563726574"
+          + "6C 6C61726765426C6F624B6579"
           // 0x03 aaguid: 16-byte string 244eb29e-e090-4e49-81fe-1f20f8d3b8f4
           + "03 50 244EB29EE0904E4981FE1F20F8D3B8F4"
           // 0x04 options, keys by length then bytes: rk, credMgmt, largeBlobs, pinUvAuthToken,

@@ -200,6 +200,33 @@ public final class ClientPin {
   }
 
   /**
+   * clearUserPresentFlag(), clearUserVerifiedFlag() and clearPinUvAuthTokenPermissionsExceptLbw()
+   * (CTAP 2.1, 6.5.5.7), which makeCredential (6.1.2 step 14) and getAssertion (6.2.2 step 9) call
+   * once they have user presence: the token in use keeps only its lbw permission, so one token
+   * serves one makeCredential or getAssertion. A no-op without a token in use.
+   */
+  public void consumeUserPresence() {
+    tokenPermissions &= PERMISSION_LBW;
+  }
+
+  /**
+   * The shared secret of a platform key agreement sent with an extension rather than a clientPIN
+   * subcommand (hmac-secret, CTAP 2.1 12.5): protocol {@code p}'s decapsulate(peerCoseKey) with
+   * this key's key agreement key.
+   *
+   * @throws CtapException CTAP1_ERR_INVALID_PARAMETER if {@code peerCoseKey} is not a P-256
+   *     COSE_Key on the curve
+   */
+  public byte[] sharedSecret(PinUvAuthProtocol p, CBORObject peerCoseKey) {
+    try {
+      return p.decapsulate(keyAgreement, peerCoseKey);
+    } catch (CryptoException e) {
+      log.warn("extension keyAgreement refused: {}", e.getMessage());
+      throw new CtapException(CtapStatus.CTAP1_ERR_INVALID_PARAMETER, "keyAgreement");
+    }
+  }
+
+  /**
    * Processes one authenticatorClientPIN request.
    *
    * @param parameters the CBOR parameters (the request without its command byte)

@@ -5,6 +5,7 @@ import io.vcanokey.applet.AppletContext;
 import io.vcanokey.applet.fido.CredentialId;
 import io.vcanokey.applet.fido.FidoResponder;
 import io.vcanokey.applet.fido.RequestPresence;
+import io.vcanokey.applet.fido.SignatureCounter;
 import io.vcanokey.core.cbor.CtapCbor;
 import io.vcanokey.core.crypto.CardKey;
 import io.vcanokey.key.Provisioning;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * authenticatorGetNextAssertion (6.3) for ES256 and EdDSA, with PIN/UV auth tokens from {@link
  * ClientPin}: a verified token sets the UV flag and makes credProtect levels 2 and 3 usable; with a
  * PIN set, makeCredential without a token answers CTAP2_ERR_PUAT_REQUIRED (makeCredUvNotRqd is
- * false). User name and display name are not returned yet, even after UV.
+ * false).
  *
  * <p>Choices, each a reading of the spec for an authenticator with no built-in UV and no PIN set:
  *
@@ -46,9 +47,21 @@ import org.slf4j.LoggerFactory;
  *   <li>Option uv = true is CTAP2_ERR_INVALID_OPTION (no built-in UV); up = false in makeCredential
  *       is CTAP2_ERR_INVALID_OPTION; rk in getAssertion is CTAP2_ERR_UNSUPPORTED_OPTION; up = false
  *       in getAssertion gives a silent assertion.
- *   <li>Attestation is "packed" with the provisioned batch key and certificate (inventory 3.4).
- *   <li>The global signature counter ({@code fido/sign-counter}) is incremented and written, with a
- *       new discoverable credential in the same atomic update, before any response carrying it.
+ *   <li>Attestation is "packed" with the provisioned batch key and certificate (inventory 3.4), or
+ *       "none" with an empty attStmt when the platform's attestationFormatsPreference (CTAP 2.2,
+ *       6.1, member 0x0B) names "none" before "packed".
+ *   <li>The global {@link SignatureCounter} is incremented and written, with a new discoverable
+ *       credential in the same atomic update, before any response carrying it; at FFFFFFFF it
+ *       refuses with CTAP2_ERR_LIMIT_EXCEEDED instead of wrapping.
+ *   <li>Extensions: credProtect (12.1), credBlob (12.2), largeBlobKey (12.3: a random 32-byte key
+ *       kept with a discoverable credential, response member 0x05 and, when asked, 0x07; false or
+ *       without rk is CTAP2_ERR_INVALID_OPTION) and hmac-secret (12.5, {@link HmacSecret}; with up
+ *       = false CTAP2_ERR_UNSUPPORTED_OPTION, as the reference key answers, inventory 3.5).
+ *   <li>A pinUvAuthToken serves one makeCredential or one getAssertion with user presence: after
+ *       the touch it keeps only its lbw permission (6.1.2 step 14.4, 6.2.2 step 9).
+ *   <li>getAssertion's user member (6.2.2) is the user id alone, plus name and displayName when the
+ *       user was verified and several discoverable credentials are offered (numberOfCredentials
+ *       above 1, and the getNextAssertion answers that follow).
  *   <li>Credential IDs are {@link CredentialId}s (inventory 3.9) for both kinds; a discoverable one
  *       must still be in {@link ResidentCredentials} to be usable.
  * </ul>
@@ -72,11 +85,13 @@ public final class Ctap2Authenticator {
   static final int MC_PIN_UV_AUTH_PARAM = 0x08;
   static final int MC_PIN_UV_AUTH_PROTOCOL = 0x09;
   static final int MC_ENTERPRISE_ATTESTATION = 0x0A;
+  static final int MC_ATTESTATION_FORMATS_PREFERENCE = 0x0B; // CTAP 2.2, 6.1
 
   // authenticatorMakeCredential response members (6.1).
   static final int MC_RESP_FMT = 0x01;
   static final int MC_RESP_AUTH_DATA = 0x02;
   static final int MC_RESP_ATT_STMT = 0x03;
+  static final int MC_RESP_LARGE_BLOB_KEY = 0x05;
 
   // authenticatorGetAssertion parameters (6.2).
   static final int GA_RP_ID = 0x01;
@@ -93,6 +108,7 @@ public final class Ctap2Authenticator {
   static final int GA_RESP_SIGNATURE = 0x03;
   static final int GA_RESP_USER = 0x04;
   static final int GA_RESP_NUMBER_OF_CREDENTIALS = 0x05;
+  static final int GA_RESP_LARGE_BLOB_KEY = 0x07;
 
   // Authenticator data flags (WebAuthn Level 2, 6.1).
   static final int FLAG_UP = 0x01;
@@ -107,6 +123,10 @@ public final class Ctap2Authenticator {
 
   static final String EXT_CRED_PROTECT = "credProtect";
   static final String EXT_CRED_BLOB = "credBlob";
+  static final String EXT_LARGE_BLOB_KEY = "largeBlobKey";
+
+  /** Length of a largeBlobKey (CTAP 2.1, 12.3: 32 bytes). */
+  static final int LARGE_BLOB_KEY_LENGTH = 32;
 
   /** maxCredBlobLength advertised in getInfo (inventory 3.3). */
   static final int MAX_CRED_BLOB_LENGTH = 32;
@@ -119,12 +139,14 @@ public final class Ctap2Authenticator {
 
   static final String TYPE_PUBLIC_KEY = "public-key";
   static final String FMT_PACKED = "packed";
+  static final String FMT_NONE = "none";
 
   private final AppletContext context;
   private final ClientPin clientPin;
   private final UUID aaguid;
   private final LongSupplier nanoTime;
   private final ResidentCredentials residents;
+  private final SignatureCounter counter;
 
   /** What getNextAssertion continues, or null. */
   private PendingAssertions pending;
@@ -132,14 +154,22 @@ public final class Ctap2Authenticator {
   /** The running request's test of user presence; set by {@link #handle}. */
   private RequestPresence presence = RequestPresence.NOT_ASKED;
 
-  private record PendingAssertions(
+  /**
+   * What every assertion of one getAssertion shares: the request, the flags, the extensions asked
+   * for, and whether the user entity carries name and displayName (6.2.2, member user).
+   */
+  private record AssertionRequest(
       byte[] rpIdHash,
       byte[] clientDataHash,
       boolean userPresent,
       boolean userVerified,
       boolean credBlobRequested,
-      List<Located> remaining,
-      long deadline) {}
+      Optional<HmacSecret.Request> hmacSecret,
+      boolean largeBlobKeyRequested,
+      boolean userDetails) {}
+
+  private record PendingAssertions(
+      AssertionRequest request, List<Located> remaining, long deadline) {}
 
   /** A credential found for an assertion: its key and, if discoverable, its stored entry. */
   private record Located(CredentialId.Wrapped wrapped, Optional<ResidentCredentials.Entry> entry) {}
@@ -155,6 +185,7 @@ public final class Ctap2Authenticator {
     this.aaguid = aaguid;
     this.nanoTime = nanoTime;
     this.residents = new ResidentCredentials(context.state());
+    this.counter = new SignatureCounter(context.state());
   }
 
   /**
@@ -213,7 +244,10 @@ public final class Ctap2Authenticator {
         params.optionalInt(MC_PIN_UV_AUTH_PROTOCOL, "pinUvAuthProtocol");
     Optional<Long> enterpriseAttestation =
         params.optionalInt(MC_ENTERPRISE_ATTESTATION, "enterpriseAttestation");
+    Optional<CBORObject> formatsPreference =
+        params.optionalArray(MC_ATTESTATION_FORMATS_PREFERENCE, "attestationFormatsPreference");
     requireClientDataHash(clientDataHash);
+    String fmt = attestationFormat(formatsPreference);
     if (userId.length > MAX_USER_ID_LENGTH) {
       throw new CtapException(CtapStatus.CTAP2_ERR_LIMIT_EXCEEDED, "user.id too long");
     }
@@ -275,6 +309,8 @@ public final class Ctap2Authenticator {
     int credProtect = CRED_PROTECT_UV_OPTIONAL; // step 13: extensions
     boolean credProtectRequested = false;
     Optional<byte[]> credBlob = Optional.empty();
+    boolean hmacSecret = false;
+    boolean largeBlobKeyRequested = false;
     if (extensions.isPresent()) {
       Optional<Long> level = extensions.get().optionalInt(EXT_CRED_PROTECT, EXT_CRED_PROTECT);
       if (level.isPresent()) {
@@ -285,9 +321,19 @@ public final class Ctap2Authenticator {
         credProtectRequested = true;
       }
       credBlob = extensions.get().optionalBytes(EXT_CRED_BLOB, EXT_CRED_BLOB);
+      hmacSecret =
+          extensions
+              .get()
+              .optionalBool(HmacSecret.EXT_HMAC_SECRET, HmacSecret.EXT_HMAC_SECRET)
+              .orElse(false);
+      largeBlobKeyRequested = largeBlobKeyInput(extensions.get());
+      if (largeBlobKeyRequested && !rk) { // 12.3: a largeBlobKey belongs to a discoverable one
+        throw new CtapException(CtapStatus.CTAP2_ERR_INVALID_OPTION, "largeBlobKey without rk");
+      }
     }
 
     requireUserPresence(responder, "FIDO: register with " + rpId); // step 14
+    consumeTokenUserPresence(); // step 14.4
 
     CredentialId.Wrapped credential =
         CredentialId.wrap(khKey, rpIdHash, alg, rk, credProtect, context.random());
@@ -302,14 +348,19 @@ public final class Ctap2Authenticator {
     if (credBlob.isPresent()) {
       extensionOutputs.Add(EXT_CRED_BLOB, blobStored);
     }
+    if (hmacSecret) { // 12.5: CredRandom is derived from the credential ID (HmacSecret)
+      extensionOutputs.Add(HmacSecret.EXT_HMAC_SECRET, true);
+    }
+    byte[] largeBlobKey = new byte[largeBlobKeyRequested ? LARGE_BLOB_KEY_LENGTH : 0];
+    context.random().nextBytes(largeBlobKey);
 
-    long counter = nextCounter();
+    long signCount = nextCounter();
     ByteArrayOutputStream authData = new ByteArrayOutputStream();
     authData.writeBytes(rpIdHash);
     int flags =
         FLAG_UP | (uv ? FLAG_UV : 0) | FLAG_AT | (extensionOutputs.size() > 0 ? FLAG_ED : 0);
     authData.write(flags);
-    authData.writeBytes(uint32(counter));
+    authData.writeBytes(SignatureCounter.encode(signCount));
     authData.writeBytes(uuidBytes(aaguid));
     authData.write(credentialId.length >>> 8);
     authData.write(credentialId.length);
@@ -333,27 +384,33 @@ public final class Ctap2Authenticator {
                 userName,
                 displayName,
                 blobStored ? credBlob.get() : new byte[0],
-                residents.nextSequence())
+                residents.nextSequence(),
+                largeBlobKey)
             : null;
     update(
         tx -> {
-          tx.put(Provisioning.SIGNATURE_COUNTER, uint32(counter));
+          SignatureCounter.store(tx, signCount);
           if (entry != null) {
             tx.put(slot, entry.encode());
           }
         });
 
-    CBORObject attStmt = CBORObject.NewMap();
-    attStmt.Add("alg", AuthenticatorInfo.COSE_ES256);
-    attStmt.Add("sig", attestationSignature(concat(authenticatorData, clientDataHash)));
-    CBORObject x5c = CBORObject.NewArray();
-    x5c.Add(record(Provisioning.ATTESTATION_CERT));
-    attStmt.Add("x5c", x5c);
+    CBORObject attStmt = CBORObject.NewMap(); // "none": {} (WebAuthn Level 2, 8.7)
+    if (fmt.equals(FMT_PACKED)) {
+      attStmt.Add("alg", AuthenticatorInfo.COSE_ES256);
+      attStmt.Add("sig", attestationSignature(concat(authenticatorData, clientDataHash)));
+      CBORObject x5c = CBORObject.NewArray();
+      x5c.Add(record(Provisioning.ATTESTATION_CERT));
+      attStmt.Add("x5c", x5c);
+    }
 
     CBORObject response = CBORObject.NewMap();
-    response.Add(MC_RESP_FMT, FMT_PACKED);
+    response.Add(MC_RESP_FMT, fmt);
     response.Add(MC_RESP_AUTH_DATA, authenticatorData);
     response.Add(MC_RESP_ATT_STMT, attStmt);
+    if (largeBlobKeyRequested) {
+      response.Add(MC_RESP_LARGE_BLOB_KEY, largeBlobKey);
+    }
     return CtapCbor.encode(response);
   }
 
@@ -391,8 +448,18 @@ public final class Ctap2Authenticator {
       up = options.get().optionalBool("up", "up").orElse(true);
     }
     boolean credBlobRequested = false;
+    boolean largeBlobKeyRequested = false;
+    Optional<HmacSecret.Request> hmacSecret = Optional.empty();
     if (extensions.isPresent()) {
       credBlobRequested = extensions.get().optionalBool(EXT_CRED_BLOB, EXT_CRED_BLOB).orElse(false);
+      largeBlobKeyRequested = largeBlobKeyInput(extensions.get());
+      Optional<CBORObject> hmacInput = extensions.get().get(HmacSecret.EXT_HMAC_SECRET);
+      if (hmacInput.isPresent()) {
+        if (!up) { // the reference key refuses a silent hmac-secret (inventory 3.5)
+          throw new CtapException(CtapStatus.CTAP2_ERR_UNSUPPORTED_OPTION, "hmac-secret, up false");
+        }
+        hmacSecret = Optional.of(HmacSecret.decode(hmacInput.get(), clientPin));
+      }
     }
 
     byte[] rpIdHash = sha256(rpId.getBytes(StandardCharsets.UTF_8));
@@ -427,26 +494,27 @@ public final class Ctap2Authenticator {
     }
     if (up) { // step 9
       requireUserPresence(responder, "FIDO: sign in to " + rpId);
+      consumeTokenUserPresence();
     }
 
-    Located first = located.get(0);
-    byte[] response =
-        assertion(
+    // member user (6.2.2): name and displayName only after UV, and only when several accounts
+    // are offered for the platform to choose from; a single account gets its id alone.
+    int numberOfCredentials = fromAllowList ? 0 : located.size();
+    AssertionRequest request =
+        new AssertionRequest(
             rpIdHash,
             clientDataHash,
             up,
             uv,
             credBlobRequested,
-            first,
-            fromAllowList ? 0 : located.size());
+            hmacSecret,
+            largeBlobKeyRequested,
+            uv && numberOfCredentials > 1);
+    byte[] response = assertion(request, located.get(0), numberOfCredentials);
     if (located.size() > 1) {
       pending =
           new PendingAssertions(
-              rpIdHash,
-              clientDataHash,
-              up,
-              uv,
-              credBlobRequested,
+              request,
               new ArrayList<>(located.subList(1, located.size())),
               nanoTime.getAsLong() + NEXT_ASSERTION_TIMEOUT_NANOS);
     }
@@ -466,43 +534,39 @@ public final class Ctap2Authenticator {
       throw new CtapException(CtapStatus.CTAP2_ERR_NOT_ALLOWED, "getNextAssertion timer expired");
     }
     Located next = current.remaining().remove(0);
-    return assertion(
-        current.rpIdHash(),
-        current.clientDataHash(),
-        current.userPresent(),
-        current.userVerified(),
-        current.credBlobRequested(),
-        next,
-        0);
+    return assertion(current.request(), next, 0);
   }
 
-  private byte[] assertion(
-      byte[] rpIdHash,
-      byte[] clientDataHash,
-      boolean up,
-      boolean uv,
-      boolean credBlobRequested,
-      Located credential,
-      int numberOfCredentials) {
+  private byte[] assertion(AssertionRequest request, Located credential, int numberOfCredentials) {
+    byte[] credentialId = credential.wrapped().id().encode();
     CBORObject extensionOutputs = CBORObject.NewMap();
-    if (credBlobRequested) {
+    if (request.credBlobRequested()) {
       extensionOutputs.Add(
           EXT_CRED_BLOB,
           credential.entry().map(ResidentCredentials.Entry::credBlob).orElse(new byte[0]));
     }
-    long counter = nextCounter();
+    if (request.hmacSecret().isPresent()) {
+      byte[] credRandom =
+          HmacSecret.credRandom(
+              record(Provisioning.KEY_HANDLE_KEY), credentialId, request.userVerified());
+      extensionOutputs.Add(
+          HmacSecret.EXT_HMAC_SECRET,
+          HmacSecret.output(request.hmacSecret().get(), credRandom, context.random()));
+    }
+    long signCount = nextCounter();
     ByteArrayOutputStream authData = new ByteArrayOutputStream();
-    authData.writeBytes(rpIdHash);
+    authData.writeBytes(request.rpIdHash());
     authData.write(
-        (up ? FLAG_UP : 0) | (uv ? FLAG_UV : 0) | (extensionOutputs.size() > 0 ? FLAG_ED : 0));
-    authData.writeBytes(uint32(counter));
+        (request.userPresent() ? FLAG_UP : 0)
+            | (request.userVerified() ? FLAG_UV : 0)
+            | (extensionOutputs.size() > 0 ? FLAG_ED : 0));
+    authData.writeBytes(SignatureCounter.encode(signCount));
     if (extensionOutputs.size() > 0) {
       authData.writeBytes(CtapCbor.encode(extensionOutputs));
     }
     byte[] authenticatorData = authData.toByteArray();
-    update(tx -> tx.put(Provisioning.SIGNATURE_COUNTER, uint32(counter)));
+    update(tx -> SignatureCounter.store(tx, signCount));
 
-    byte[] credentialId = credential.wrapped().id().encode();
     CBORObject descriptor = CBORObject.NewMap();
     descriptor.Add("id", credentialId);
     descriptor.Add("type", TYPE_PUBLIC_KEY);
@@ -510,15 +574,25 @@ public final class Ctap2Authenticator {
     response.Add(GA_RESP_CREDENTIAL, descriptor);
     response.Add(GA_RESP_AUTH_DATA, authenticatorData);
     response.Add(
-        GA_RESP_SIGNATURE, sign(credential.wrapped(), concat(authenticatorData, clientDataHash)));
+        GA_RESP_SIGNATURE,
+        sign(credential.wrapped(), concat(authenticatorData, request.clientDataHash())));
     if (credential.entry().isPresent()) {
-      // without UV only the user id is returned (6.2.2 step 12)
+      ResidentCredentials.Entry entry = credential.entry().get();
       CBORObject user = CBORObject.NewMap();
-      user.Add("id", credential.entry().get().userId());
+      user.Add("id", entry.userId());
+      if (request.userDetails()) {
+        entry.userName().ifPresent(name -> user.Add("name", name));
+        entry.displayName().ifPresent(name -> user.Add("displayName", name));
+      }
       response.Add(GA_RESP_USER, user);
     }
     if (numberOfCredentials > 1) {
       response.Add(GA_RESP_NUMBER_OF_CREDENTIALS, numberOfCredentials);
+    }
+    if (request.largeBlobKeyRequested()
+        && credential.entry().isPresent()
+        && credential.entry().get().hasLargeBlobKey()) {
+      response.Add(GA_RESP_LARGE_BLOB_KEY, credential.entry().get().largeBlobKey());
     }
     return CtapCbor.encode(response);
   }
@@ -612,9 +686,55 @@ public final class Ctap2Authenticator {
     }
   }
 
+  /**
+   * After user presence in makeCredential and getAssertion, the pinUvAuthToken in use loses its
+   * cached presence and verification and all permissions but lbw ({@link
+   * ClientPin#consumeUserPresence}).
+   */
+  private void consumeTokenUserPresence() {
+    if (clientPin != null) {
+      clientPin.consumeUserPresence();
+    }
+  }
+
+  /** The next signature counter value, to be stored before the response ({@link #update}). */
   private long nextCounter() {
-    byte[] stored = record(Provisioning.SIGNATURE_COUNTER);
-    return (ByteBuffer.wrap(stored).getInt() & 0xFFFFFFFFL) + 1 & 0xFFFFFFFFL;
+    try {
+      return counter.next();
+    } catch (SignatureCounter.ExhaustedException e) {
+      throw new CtapException(CtapStatus.CTAP2_ERR_LIMIT_EXCEEDED, e.getMessage());
+    }
+  }
+
+  /**
+   * The largeBlobKey extension input (12.3): true asks for the key, false is
+   * CTAP2_ERR_INVALID_OPTION, absent is false.
+   */
+  private static boolean largeBlobKeyInput(CborParams extensions) {
+    Optional<Boolean> input = extensions.optionalBool(EXT_LARGE_BLOB_KEY, EXT_LARGE_BLOB_KEY);
+    if (input.isPresent() && !input.get()) {
+      throw new CtapException(CtapStatus.CTAP2_ERR_INVALID_OPTION, "largeBlobKey false");
+    }
+    return input.orElse(false);
+  }
+
+  /**
+   * The attestation statement format (CTAP 2.2, 6.1.2 attestationFormatsPreference): the first of
+   * the platform's preferences this key supports, "packed" or "none"; "packed" without a preference
+   * or when none of them is supported. Every member must be a text string.
+   */
+  private static String attestationFormat(Optional<CBORObject> preference) {
+    if (preference.isEmpty()) {
+      return FMT_PACKED;
+    }
+    String chosen = null;
+    for (CBORObject item : preference.get().getValues()) {
+      String format = CborParams.asText(item, "attestationFormatsPreference entry");
+      if (chosen == null && (format.equals(FMT_PACKED) || format.equals(FMT_NONE))) {
+        chosen = format;
+      }
+    }
+    return chosen == null ? FMT_PACKED : chosen;
   }
 
   private byte[] record(String name) {
@@ -680,10 +800,6 @@ public final class Ctap2Authenticator {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static byte[] uint32(long value) {
-    return ByteBuffer.allocate(4).putInt((int) value).array();
   }
 
   private static byte[] concat(byte[] a, byte[] b) {

@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * The discoverable credentials (CTAP 2.1, 6.1.2 step 17 and 6.2.2 step 6): one state-file record
  * per credential, {@code fido/rk/NNN}, holding its 70-byte credential ID (which wraps the private
- * key, inventory 3.9), RP ID, user entity, credBlob and a creation sequence number.
+ * key, inventory 3.9), RP ID, user entity, credBlob, a creation sequence number and, if it has one,
+ * its largeBlobKey (CBOR map key 8; absent in records written before it existed).
  *
  * <p>Capacity {@link #CAPACITY}; a new credential for an RP and user.id already stored replaces the
  * old one (CTAP 2.1, 6.1.2 step 17). Records are written by the caller's transaction so the
@@ -25,6 +26,8 @@ final class ResidentCredentials {
 
   static final String PREFIX = "fido/rk/";
 
+  private static final byte[] NONE = new byte[0];
+
   private static final int KEY_CREDENTIAL_ID = 1;
   private static final int KEY_RP_ID = 2;
   private static final int KEY_USER_ID = 3;
@@ -32,8 +35,12 @@ final class ResidentCredentials {
   private static final int KEY_USER_DISPLAY_NAME = 5;
   private static final int KEY_CRED_BLOB = 6;
   private static final int KEY_SEQUENCE = 7;
+  private static final int KEY_LARGE_BLOB_KEY = 8;
 
-  /** One stored discoverable credential. */
+  /**
+   * One stored discoverable credential; {@code largeBlobKey} is empty when the credential was made
+   * without the largeBlobKey extension (CTAP 2.1, 12.3), else its 32-byte key.
+   */
   record Entry(
       String record,
       byte[] credentialId,
@@ -42,7 +49,26 @@ final class ResidentCredentials {
       Optional<String> userName,
       Optional<String> displayName,
       byte[] credBlob,
-      long sequence) {
+      long sequence,
+      byte[] largeBlobKey) {
+
+    /** A credential without a largeBlobKey. */
+    Entry(
+        String record,
+        byte[] credentialId,
+        String rpId,
+        byte[] userId,
+        Optional<String> userName,
+        Optional<String> displayName,
+        byte[] credBlob,
+        long sequence) {
+      this(record, credentialId, rpId, userId, userName, displayName, credBlob, sequence, NONE);
+    }
+
+    /** Whether the credential has a largeBlobKey. */
+    boolean hasLargeBlobKey() {
+      return largeBlobKey.length > 0;
+    }
 
     byte[] encode() {
       CBORObject map = CBORObject.NewMap();
@@ -53,6 +79,9 @@ final class ResidentCredentials {
       displayName.ifPresent(n -> map.Add(KEY_USER_DISPLAY_NAME, n));
       map.Add(KEY_CRED_BLOB, credBlob);
       map.Add(KEY_SEQUENCE, sequence);
+      if (largeBlobKey.length > 0) {
+        map.Add(KEY_LARGE_BLOB_KEY, largeBlobKey);
+      }
       return CtapCbor.encode(map);
     }
 
@@ -67,7 +96,10 @@ final class ResidentCredentials {
           Optional.ofNullable(map.GetOrDefault(KEY_USER_DISPLAY_NAME, null))
               .map(CBORObject::AsString),
           map.get(KEY_CRED_BLOB).GetByteString(),
-          map.get(KEY_SEQUENCE).AsInt64Value());
+          map.get(KEY_SEQUENCE).AsInt64Value(),
+          Optional.ofNullable(map.GetOrDefault(KEY_LARGE_BLOB_KEY, null))
+              .map(CBORObject::GetByteString)
+              .orElse(NONE));
     }
   }
 

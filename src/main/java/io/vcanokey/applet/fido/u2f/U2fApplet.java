@@ -3,12 +3,12 @@ package io.vcanokey.applet.fido.u2f;
 import io.vcanokey.applet.AppletContext;
 import io.vcanokey.applet.fido.CredentialId;
 import io.vcanokey.applet.fido.RequestPresence;
+import io.vcanokey.applet.fido.SignatureCounter;
 import io.vcanokey.core.apdu.CommandApdu;
 import io.vcanokey.core.apdu.StatusException;
 import io.vcanokey.core.apdu.StatusWords;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * application (including a key handle of another length, so that a client probing with several
  * handles moves on), 6A86 for an AUTHENTICATE control byte other than 03, 07 or 08, and 6985 when
  * user presence is missing, a check-only AUTHENTICATE found its handle valid, or the signature
- * counter has reached FFFFFFFF (it never wraps).
+ * counter has reached FFFFFFFF (it never wraps; {@link SignatureCounter}).
  *
  * <p>Threading: key thread only. A message that needs a touch asks through its {@link
  * RequestPresence}, which never blocks.
@@ -79,15 +79,16 @@ public final class U2fApplet {
 
   static final String RECORD_ATTESTATION_KEY = "fido/attestation-key";
   static final String RECORD_ATTESTATION_CERT = "fido/attestation-cert";
-  static final String RECORD_SIGNATURE_COUNTER = "fido/sign-counter";
 
   /** CredentialId credProtect level for U2F key handles (inventory 3.9). */
   private static final int U2F_CRED_PROTECT = 1;
 
   private final AppletContext context;
+  private final SignatureCounter counter;
 
   public U2fApplet(AppletContext context) {
     this.context = context;
+    this.counter = new SignatureCounter(context.state());
   }
 
   /**
@@ -232,27 +233,18 @@ public final class U2fApplet {
     return concat(new byte[] {(byte) flags}, counter, signature);
   }
 
-  /** Increments the global signature counter and makes it durable before it is used. */
+  /** The next value of the shared signature counter, durable before it is used. */
   private byte[] nextCounter() {
-    byte[] stored = context.state().get(RECORD_SIGNATURE_COUNTER).orElse(new byte[4]);
-    if (stored.length != 4) {
-      throw new IllegalStateException("malformed signature counter record");
-    }
-    int current = ByteBuffer.wrap(stored).getInt();
-    if (current == -1) {
-      // 0xFFFFFFFF: a wrap to 0 would let an old signature look newer, so the key stops signing.
+    try {
+      return SignatureCounter.encode(counter.increment());
+    } catch (SignatureCounter.ExhaustedException e) {
+      // FFFFFFFF: a wrap to 0 would let an old signature look newer, so the key stops signing.
       log.warn("U2F signature counter exhausted -> 6985");
       throw new StatusException(StatusWords.SW_CONDITIONS_OF_USE_NOT_SATISFIED);
-    }
-    int value = current + 1;
-    byte[] next = ByteBuffer.allocate(4).putInt(value).array();
-    try {
-      context.state().put(RECORD_SIGNATURE_COUNTER, next);
     } catch (IOException e) {
       log.error("cannot store the signature counter", e);
       throw new StatusException(StatusWords.SW_MEMORY_FAILURE);
     }
-    return next;
   }
 
   private byte[] record(String name) {

@@ -46,10 +46,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Enumeration output per credential: user (id, name, displayName as stored), credentialID
  * descriptor, COSE public key (recovered from the credential ID, inventory 3.9), credProtect (0x0A,
- * the level inside the credential ID) and, with enumerateCredentialsBegin, totalCredentials.
- * largeBlobKey (0x0B) is not returned: {@link ResidentCredentials.Entry} holds no largeBlobKey yet.
- * RP IDs are stored whole, so the rp entity's id is never truncated (6.8.7 allows truncation only
- * for authenticators that store less).
+ * the level inside the credential ID), with enumerateCredentialsBegin totalCredentials, and
+ * largeBlobKey (0x0B) for a credential made with the largeBlobKey extension. RP IDs are stored
+ * whole, so the rp entity's id is never truncated (6.8.7 allows truncation only for authenticators
+ * that store less).
  *
  * <p>getInfo: the key advertises option credMgmt (CTAP 2.1) but neither credentialMgmtPreview nor
  * version FIDO_2_1_PRE, as the reference key does (inventory 3.3). The command byte 0x41 is still
@@ -300,7 +300,9 @@ public final class CredentialManagement {
         CBORObject.NewMap().Add("id", entry.credentialId()).Add("type", TYPE_PUBLIC_KEY));
     answer.Add(RESP_PUBLIC_KEY, Ctap2Authenticator.coseKey(id.alg(), wrapped.get().privateKey()));
     answer.Add(RESP_CRED_PROTECT, id.credProtect());
-    // RESP_LARGE_BLOB_KEY: not returned until ResidentCredentials.Entry stores a largeBlobKey.
+    if (entry.hasLargeBlobKey()) {
+      answer.Add(RESP_LARGE_BLOB_KEY, entry.largeBlobKey());
+    }
     return Optional.of(answer);
   }
 

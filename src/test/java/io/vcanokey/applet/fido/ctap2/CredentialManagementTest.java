@@ -356,6 +356,19 @@ class CredentialManagementTest {
   }
 
   @Test
+  @DisplayName("6.8.3: enumeration returns largeBlobKey (0x0B) for a credential that has one")
+  void enumerateCredentials_largeBlobKey_returned() throws Exception {
+    setPin();
+    Registered withKey = register(RP_A, "user-1", 1, true);
+    assertThat(withKey.largeBlobKey()).hasSize(32);
+
+    byte[] token = token(2, ClientPin.PERMISSION_CM, null);
+    CBORObject answer = ok(cm(CMD_CM, 0x04, rpIdHashParams(RP_A), token, 2));
+
+    assertThat(answer.get(0x0B).GetByteString()).isEqualTo(withKey.largeBlobKey());
+  }
+
+  @Test
   @DisplayName(
       "inventory 3.2: libfido2's sequence on 0x41: metadata and RPs with an unbound token,"
           + " credentials with a token bound to the RP, GetNext without auth, then delete")
@@ -435,10 +448,22 @@ class CredentialManagementTest {
 
   // ---------------------------------------------------------------- requests
 
-  private record Registered(String userId, byte[] credentialId, byte[] coseKey, int credProtect) {}
+  private record Registered(
+      String userId, byte[] credentialId, byte[] coseKey, int credProtect, byte[] largeBlobKey) {
+
+    Registered(String userId, byte[] credentialId, byte[] coseKey, int credProtect) {
+      this(userId, credentialId, coseKey, credProtect, null);
+    }
+  }
 
   /** A discoverable ES256 credential made with an mc token; its ID and attested COSE key. */
   private Registered register(String rpId, String userId, int credProtect) throws Exception {
+    return register(rpId, userId, credProtect, false);
+  }
+
+  /** The same, asking for a largeBlobKey (CTAP 2.1, 12.3) when {@code largeBlobKey}. */
+  private Registered register(String rpId, String userId, int credProtect, boolean largeBlobKey)
+      throws Exception {
     byte[] clientDataHash = new byte[32];
     byte[] token = token(2, ClientPin.PERMISSION_MC, rpId);
     CBORObject request = CBORObject.NewMap();
@@ -453,7 +478,11 @@ class CredentialManagementTest {
     request.Add(
         0x04,
         CBORObject.NewArray().Add(CBORObject.NewMap().Add("alg", -7).Add("type", "public-key")));
-    request.Add(0x06, CBORObject.NewMap().Add("credProtect", credProtect));
+    CBORObject extensions = CBORObject.NewMap().Add("credProtect", credProtect);
+    if (largeBlobKey) {
+      extensions.Add("largeBlobKey", true);
+    }
+    request.Add(0x06, extensions);
     request.Add(0x07, CBORObject.NewMap().Add("rk", true));
     request.Add(0x08, PinPlatform.authenticate(2, token, clientDataHash));
     request.Add(0x09, 2);
@@ -464,7 +493,9 @@ class CredentialManagementTest {
     byte[] credentialId = Arrays.copyOfRange(authData, 55, 55 + idLength);
     byte[] rest = Arrays.copyOfRange(authData, 55 + idLength, authData.length);
     CBORObject cose = CBORObject.DecodeSequenceFromBytes(rest)[0];
-    return new Registered(userId, credentialId, cose.EncodeToBytes(CANONICAL), credProtect);
+    byte[] blobKey = body.ContainsKey(0x05) ? body.get(0x05).GetByteString() : null;
+    return new Registered(
+        userId, credentialId, cose.EncodeToBytes(CANONICAL), credProtect, blobKey);
   }
 
   private static byte[] rpIdHashParams(String rpId) throws Exception {

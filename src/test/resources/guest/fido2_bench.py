@@ -13,6 +13,7 @@ Usage: fido2_bench.py OUT ROUNDS [--udp PORT]
 """
 
 import os
+import signal
 import sys
 import time
 
@@ -23,6 +24,13 @@ from fido2.hid.base import HidDescriptor
 VID, PID = 0x20A0, 0x42D4
 ALGORITHMS = [("es256", -7), ("eddsa", -8)]
 RP = {"id": "bench.vcanokey.test", "name": "bench"}
+LIMIT_S = 300  # python-fido2 reads without a timeout: a lost answer would hang the run
+
+phase = "start"
+
+
+def give_up(signum, frame):
+    raise TimeoutError("no progress for %d s in phase %s" % (LIMIT_S, phase))
 
 
 def open_device(udp_port):
@@ -61,9 +69,15 @@ def percentile(sorted_samples, p):
 def main():
     out_path, rounds = sys.argv[1], int(sys.argv[2])
     udp_port = int(sys.argv[4]) if sys.argv[3:4] == ["--udp"] else None
+    global phase
     lines = ["rounds=%d" % rounds]
-    device = open_device(udp_port)
+    signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(LIMIT_S)
+    device = None
     try:
+        phase = "open"
+        device = open_device(udp_port)
+        phase = "getinfo"
         ctap2 = Ctap2(device)
         cdh = os.urandom(32)
         # The transport's and python-fido2's own cost: getInfo touches neither keys nor storage.
@@ -72,6 +86,8 @@ def main():
         lines.append("getinfo.p90_ms=%.2f" % (percentile(samples, 90) * 1000))
         lines.append("getinfo.per_s=%.1f" % (rounds / wall))
         for name, alg in ALGORITHMS:
+            signal.alarm(LIMIT_S)
+            phase = "makecred " + name
             params = [{"type": "public-key", "alg": alg}]
             made = []
 
@@ -82,6 +98,8 @@ def main():
             results = {"makecred": timed(rounds, make)}
             credential = made[0].auth_data.credential_data
             allow = [{"type": "public-key", "id": credential.credential_id}]
+            signal.alarm(LIMIT_S)
+            phase = "getassert " + name
             results["getassert"] = timed(
                 rounds, lambda: ctap2.get_assertion(RP["id"], cdh, allow))
             for op, (samples, wall) in results.items():
@@ -92,7 +110,9 @@ def main():
     except Exception as e:  # reported to the host, which prints it
         lines.append("error=%s: %s" % (type(e).__name__, e))
     finally:
-        device.close()
+        signal.alarm(0)
+        if device is not None:
+            device.close()
     with open(out_path, "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join("GUEST: fido2 bench " + line for line in lines))

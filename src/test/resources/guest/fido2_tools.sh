@@ -17,17 +17,21 @@ work=/tmp/fido2-tools
 rm -rf "$work"
 mkdir -p "$work"
 
+# libfido2 waits for an answer without a time limit: a lost one fails the step (status 124).
+STEP_LIMIT=120
 PIN1=4711abcd
 PIN2=8472wxyz
 PIN3=2468zyxw
 pin=$PIN1
 
-# step NAME STDIN COMMAND...: runs COMMAND with STDIN (a string, a newline appended) as its input.
+# step NAME STDIN COMMAND...: runs COMMAND with STDIN (a string, a newline appended) as its input,
+# for at most STEP_LIMIT seconds.
 step() {
   name=$1
   input=$2
   shift 2
-  printf '%s\n' "$input" | "$@" > "$out/fido2-$name.out" 2> "$out/fido2-$name.err"
+  printf '%s\n' "$input" | timeout "$STEP_LIMIT" "$@" > "$out/fido2-$name.out" \
+    2> "$out/fido2-$name.err"
   rc=$?
   echo "$rc" > "$out/fido2-$name.rc"
   if [ "$rc" -eq 0 ]; then
@@ -175,6 +179,7 @@ step list-rps-after-delete "$pin" fido2-token -L -r "$dev"
 
 # --- Reset: allowed within ten seconds of power-up, and a USB reset is a power-up ---------------
 step usb-reset "" usbreset 20a0:42d4
+sleep 1 # the drivers unbind and bind again: let the old hidraw node go first
 await_device 10
 note reenumerated $?
 step reset "" fido2-token -R "$dev"

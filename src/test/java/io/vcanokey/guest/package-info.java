@@ -12,12 +12,16 @@
  * failsafe integration tests; {@link io.vcanokey.guest.PingBenchmark} is a benchmark run by
  * bench/guest-ping.sh. The guest-side programs live in src/test/resources/guest/: {@code init.sh}
  * (the initramfs /init), {@code lib.sh} (lsusb, sysfs, pcscd and opensc-tool helpers) and {@code
- * ctaphid_check.py} (CTAPHID INIT and PING over raw hidraw).
+ * ctaphid_check.py} (CTAPHID INIT and PING over raw hidraw), and the client scenarios run in a
+ * guest, such as {@code fido2_tools.sh} (libfido2's tools and ssh-keygen, checked by {@link
+ * io.vcanokey.guest.Fido2ToolsScenario}) and {@code fido2_bench.py} (python-fido2 timings for
+ * {@link io.vcanokey.guest.FidoBenchmark}, bench/fido.sh).
  *
  * <p>Dependencies. Only the JDK, JUnit 5 and AssertJ, plus host tools: qemu-system-x86_64, a Debian
  * kernel with modules, busybox-static, and for the checks usbutils, pcscd, libccid, opensc,
- * /usr/bin/python3 and tshark. The key is reached only through its command line and its socket, so
- * these tests see exactly what a user sees. A missing tool skips a test, or fails it when CI=true.
+ * fido2-tools, openssh-client, /usr/bin/python3 and tshark. The key is reached only through its
+ * command line and its socket, so these tests see exactly what a user sees. A missing tool skips a
+ * test, or fails it when CI=true.
  *
  * <p>Design notes.
  *

@@ -174,7 +174,12 @@ done
 step list-rps "$pin" fido2-token -L -r "$dev"
 step list-creds "$pin" fido2-token -L -k es256-rk.vcanokey.test "$dev"
 step delete-cred "$pin" fido2-token -D -i "$(cat "$out/fido2-cred-es256-rk.id")" "$dev"
-step list-creds-after-delete "$pin" fido2-token -L -k es256-rk.vcanokey.test "$dev"
+# That RP's only credential is gone: enumerateCredentialsBegin answers CTAP2_ERR_NO_CREDENTIALS
+# (CTAP 2.1 6.8.4), which fido2-token reports as FIDO_ERR_NO_CREDENTIALS with exit status 1.
+printf '%s\n' "$pin" | timeout "$STEP_LIMIT" fido2-token -L -k es256-rk.vcanokey.test "$dev" \
+  > "$out/fido2-list-creds-after-delete.out" 2> "$out/fido2-list-creds-after-delete.answer"
+grep -q FIDO_ERR_NO_CREDENTIALS "$out/fido2-list-creds-after-delete.answer"
+note list-creds-after-delete $?
 step list-rps-after-delete "$pin" fido2-token -L -r "$dev"
 
 # --- Reset: allowed within ten seconds of power-up, and a USB reset is a power-up ---------------

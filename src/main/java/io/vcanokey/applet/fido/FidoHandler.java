@@ -1,18 +1,24 @@
 package io.vcanokey.applet.fido;
 
 import io.vcanokey.applet.AppletContext;
+import io.vcanokey.applet.fido.ctap2.AuthenticatorConfig;
 import io.vcanokey.applet.fido.ctap2.AuthenticatorInfo;
+import io.vcanokey.applet.fido.ctap2.AuthenticatorReset;
 import io.vcanokey.applet.fido.ctap2.ClientPin;
 import io.vcanokey.applet.fido.ctap2.Ctap2Authenticator;
 import io.vcanokey.applet.fido.ctap2.CtapCommand;
 import io.vcanokey.applet.fido.ctap2.CtapStatus;
+import io.vcanokey.applet.fido.ctap2.FidoSettings;
+import io.vcanokey.applet.fido.ctap2.LargeBlobs;
 import io.vcanokey.applet.fido.u2f.U2fApplet;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +51,14 @@ import org.slf4j.LoggerFactory;
  *       capability") and pinUvAuthToken false; with one, pinUvAuthToken is true and clientPin is
  *       false until a PIN is set ("supported, not set") and true after, evaluated at each getInfo.
  * </ul>
+ *
+ * <p>Over a key's state the handler also serves authenticatorReset and authenticatorSelection
+ * ({@link AuthenticatorReset}), authenticatorLargeBlobs ({@link LargeBlobs}) and
+ * authenticatorConfig ({@link AuthenticatorConfig}), and its getInfo adds what they bring: options
+ * largeBlobs, authnrCfg and setMinPINLength true and alwaysUv as set, the minPinLength extension,
+ * and members forcePINChange (0x0C), minPINLength (0x0D) and maxRPIDsForSetMinPINLength (0x10).
+ * While alwaysUv is on, U2F is off (CTAP 2.1, 6.11.2): versions lose U2F_V2 and every U2F message
+ * answers 6D00, since U2F has no way to verify the user.
  *
  * <p>Every other CTAP2 command byte answers CTAP1_ERR_INVALID_COMMAND (0x01) with no body. A U2F
  * message too short to hold a command header answers 6700 (wrong length).
@@ -80,6 +94,13 @@ public final class FidoHandler {
   /** U2F raw messages; null without a key's state (then U2F answers 6D00). */
   private final U2fApplet u2f;
 
+  /** authenticatorLargeBlobs, authenticatorConfig, reset and selection; null without a state. */
+  private final LargeBlobs largeBlobs;
+
+  private final AuthenticatorConfig config;
+  private final AuthenticatorReset reset;
+  private final AppletContext context;
+
   /** A handler advertising {@link #defaultInfo()}: getInfo only, without PIN support. */
   public FidoHandler() {
     this(defaultInfo());
@@ -103,22 +124,57 @@ public final class FidoHandler {
    * state. makeCredential and getAssertion check PIN tokens with the same {@link ClientPin}.
    */
   public FidoHandler(AppletContext context) {
-    this(defaultInfo(), new ClientPin(context.state(), context.random()), context);
+    this(context, System::nanoTime);
+  }
+
+  /**
+   * The key's handler with the clock of the reset window and the getNextAssertion timer, as {@link
+   * System#nanoTime()}.
+   */
+  public FidoHandler(AppletContext context, LongSupplier nanoTime) {
+    this(defaultInfo(), new ClientPin(context.state(), context.random()), context, nanoTime);
   }
 
   /** A handler advertising {@code info}, with every command over {@code context}'s state. */
   public FidoHandler(AuthenticatorInfo info, AppletContext context) {
-    this(info, new ClientPin(context.state(), context.random()), context);
+    this(info, new ClientPin(context.state(), context.random()), context, System::nanoTime);
   }
 
   private FidoHandler(AuthenticatorInfo info, ClientPin clientPin, AppletContext context) {
+    this(info, clientPin, context, System::nanoTime);
+  }
+
+  private FidoHandler(
+      AuthenticatorInfo info, ClientPin clientPin, AppletContext context, LongSupplier nanoTime) {
     this.info = info;
     this.clientPin = clientPin;
+    this.context = context;
     this.credentials =
+        context == null ? null : new Ctap2Authenticator(context, clientPin, AAGUID, nanoTime);
+    this.u2f = context == null ? null : new U2fApplet(context);
+    this.largeBlobs =
         context == null
             ? null
-            : new Ctap2Authenticator(context, clientPin, AAGUID, System::nanoTime);
-    this.u2f = context == null ? null : new U2fApplet(context);
+            : new LargeBlobs(
+                context.state(), clientPin, info.maxMsgSize(), info.maxSerializedLargeBlobArray());
+    this.config = context == null ? null : new AuthenticatorConfig(context.state(), clientPin);
+    this.reset =
+        context == null ? null : new AuthenticatorReset(context, clientPin, largeBlobs, nanoTime);
+  }
+
+  /**
+   * Power-up (USB reset, QEMU attach): clientPIN starts afresh (6.5.6), the 10-second window of
+   * authenticatorReset opens again (6.6) and a half-written large-blob array is forgotten.
+   */
+  public void powerUp() {
+    if (clientPin != null) {
+      clientPin.powerUp();
+    }
+    if (reset != null) {
+      reset.powerUp();
+      largeBlobs.abandonPendingWrite();
+    }
+    log.info("FIDO power-up");
   }
 
   /** The getInfo content this key advertises today; the class comment explains each choice. */
@@ -177,8 +233,22 @@ public final class FidoHandler {
         credentials.handle(command.get(), request, responder);
         return;
       }
-      // TODO: reset, credentialManagement (and 0x41), selection, largeBlobs and authenticatorConfig
-      // are not built; today they answer CTAP1_ERR_INVALID_COMMAND here (FidoHandlerTest pins it).
+      if (reset != null && command.isPresent()) {
+        byte[] response =
+            switch (command.get()) {
+              case RESET -> reset.reset(responder);
+              case SELECTION -> reset.select(responder);
+              case LARGE_BLOBS -> largeBlobs.handle(request);
+              case CONFIG -> config.handle(request);
+              default -> null;
+            };
+        if (response != null) {
+          responder.respond(response);
+          return;
+        }
+      }
+      // TODO: credentialManagement (and 0x41) is not built; today it answers
+      // CTAP1_ERR_INVALID_COMMAND here (FidoHandlerTest pins it).
       log.debug(
           "CTAP2 command 0x{} ({}) -> CTAP1_ERR_INVALID_COMMAND",
           String.format("%02X", commandByte),
@@ -202,7 +272,7 @@ public final class FidoHandler {
       responder.respond(statusWord(SW_WRONG_LENGTH));
       return;
     }
-    if (u2f == null) {
+    if (u2f == null || alwaysUv()) {
       responder.respond(statusWord(SW_INS_NOT_SUPPORTED));
       return;
     }
@@ -219,17 +289,42 @@ public final class FidoHandler {
     log.debug("cancel: no CTAP request is waiting");
   }
 
-  /** CTAP2_OK and the getInfo body, with the PIN options as the class comment describes. */
+  private boolean alwaysUv() {
+    return context != null && FidoSettings.load(context.state()).alwaysUv();
+  }
+
+  /** CTAP2_OK and the getInfo body, with the options as the class comment describes. */
   private byte[] getInfoResponse() {
     AuthenticatorInfo current = info;
+    Map<Integer, Object> extraMembers = new HashMap<>();
     if (clientPin != null) {
       Map<String, Boolean> options = new HashMap<>(info.options());
       options.put(AuthenticatorInfo.OPTION_CLIENT_PIN, clientPin.isPinSet());
       options.put(AuthenticatorInfo.OPTION_PIN_UV_AUTH_TOKEN, true);
+      List<String> versions = info.versions();
+      List<String> extensions = info.extensions();
+      if (context != null) {
+        FidoSettings settings = FidoSettings.load(context.state());
+        options.put(AuthenticatorInfo.OPTION_LARGE_BLOBS, true);
+        options.put(AuthenticatorInfo.OPTION_AUTHNR_CFG, true);
+        options.put(AuthenticatorInfo.OPTION_SET_MIN_PIN_LENGTH, true);
+        options.put(AuthenticatorInfo.OPTION_ALWAYS_UV, settings.alwaysUv());
+        if (settings.alwaysUv()) {
+          versions = versions.stream().filter(v -> !v.equals("U2F_V2")).toList();
+        }
+        List<String> withMinPinLength = new ArrayList<>(extensions);
+        withMinPinLength.add(Ctap2Authenticator.EXT_MIN_PIN_LENGTH);
+        extensions = withMinPinLength;
+        extraMembers.put(AuthenticatorInfo.KEY_FORCE_PIN_CHANGE, settings.forcePinChange());
+        extraMembers.put(AuthenticatorInfo.KEY_MIN_PIN_LENGTH, settings.minPinLength());
+        extraMembers.put(
+            AuthenticatorInfo.KEY_MAX_RPIDS_FOR_SET_MIN_PIN_LENGTH,
+            FidoSettings.MAX_RPIDS_FOR_SET_MIN_PIN_LENGTH);
+      }
       current =
           new AuthenticatorInfo(
-              info.versions(),
-              info.extensions(),
+              versions,
+              extensions,
               info.aaguid(),
               options,
               info.maxMsgSize(),
@@ -242,7 +337,7 @@ public final class FidoHandler {
               info.firmwareVersion(),
               info.maxCredBlobLength());
     }
-    byte[] body = current.encode();
+    byte[] body = current.encode(extraMembers);
     byte[] response = new byte[1 + body.length];
     response[0] = (byte) CtapStatus.CTAP2_OK.value();
     System.arraycopy(body, 0, response, 1, body.length);

@@ -107,6 +107,9 @@ public final class Ctap2Authenticator {
   static final String EXT_CRED_PROTECT = "credProtect";
   static final String EXT_CRED_BLOB = "credBlob";
 
+  /** The minPinLength extension (CTAP 2.1, 12.4); getInfo lists it over a key's state. */
+  public static final String EXT_MIN_PIN_LENGTH = "minPinLength";
+
   /** maxCredBlobLength advertised in getInfo (inventory 3.3). */
   static final int MAX_CRED_BLOB_LENGTH = 32;
 
@@ -228,6 +231,7 @@ public final class Ctap2Authenticator {
       // makeCredUvNotRqd is false: with a PIN set every makeCredential needs a token (6.1.2, 11).
       throw new CtapException(CtapStatus.CTAP2_ERR_PUAT_REQUIRED, "PIN set, no pinUvAuthParam");
     }
+    requireUvIfAlwaysUv(uv, true); // step 6 (alwaysUv)
     if (algorithms.isEmpty()) { // step 3
       throw new CtapException(CtapStatus.CTAP2_ERR_UNSUPPORTED_ALGORITHM, "no ES256 or EdDSA");
     }
@@ -261,6 +265,7 @@ public final class Ctap2Authenticator {
     int credProtect = CRED_PROTECT_UV_OPTIONAL; // step 13: extensions
     boolean credProtectRequested = false;
     Optional<byte[]> credBlob = Optional.empty();
+    boolean minPinLengthRequested = false;
     if (extensions.isPresent()) {
       Optional<Long> level = extensions.get().optionalInt(EXT_CRED_PROTECT, EXT_CRED_PROTECT);
       if (level.isPresent()) {
@@ -271,6 +276,8 @@ public final class Ctap2Authenticator {
         credProtectRequested = true;
       }
       credBlob = extensions.get().optionalBytes(EXT_CRED_BLOB, EXT_CRED_BLOB);
+      minPinLengthRequested =
+          extensions.get().optionalBool(EXT_MIN_PIN_LENGTH, EXT_MIN_PIN_LENGTH).orElse(false);
     }
 
     requireUserPresence(responder, "FIDO: register with " + rpId); // step 14
@@ -287,6 +294,10 @@ public final class Ctap2Authenticator {
         rk && credBlob.isPresent() && credBlob.get().length <= MAX_CRED_BLOB_LENGTH;
     if (credBlob.isPresent()) {
       extensionOutputs.Add(EXT_CRED_BLOB, blobStored);
+    }
+    FidoSettings settings = FidoSettings.load(context.state());
+    if (minPinLengthRequested && settings.minPinLengthRpIds().contains(rpId)) { // 12.4
+      extensionOutputs.Add(EXT_MIN_PIN_LENGTH, settings.minPinLength());
     }
 
     long counter = nextCounter();
@@ -376,6 +387,7 @@ public final class Ctap2Authenticator {
       }
       up = options.get().optionalBool("up", "up").orElse(true);
     }
+    requireUvIfAlwaysUv(uv, up); // step 5 (alwaysUv); a silent up = false probe stays allowed
     boolean credBlobRequested = false;
     if (extensions.isPresent()) {
       credBlobRequested = extensions.get().optionalBool(EXT_CRED_BLOB, EXT_CRED_BLOB).orElse(false);
@@ -549,6 +561,20 @@ public final class Ctap2Authenticator {
       throw new CtapException(status, "pinUvAuthToken refused");
     }
     return true;
+  }
+
+  /**
+   * With alwaysUv on (CTAP 2.1, 6.11.2), a request that asks for user presence needs user
+   * verification: CTAP2_ERR_PUAT_REQUIRED with a PIN set, CTAP2_ERR_PIN_NOT_SET without one (6.1.2
+   * step 6, 6.2.2 step 5).
+   */
+  private void requireUvIfAlwaysUv(boolean uv, boolean up) {
+    if (uv || !up || !FidoSettings.load(context.state()).alwaysUv()) {
+      return;
+    }
+    throw pinSet()
+        ? new CtapException(CtapStatus.CTAP2_ERR_PUAT_REQUIRED, "alwaysUv, no pinUvAuthParam")
+        : new CtapException(CtapStatus.CTAP2_ERR_PIN_NOT_SET, "alwaysUv, no PIN");
   }
 
   private boolean pinSet() {

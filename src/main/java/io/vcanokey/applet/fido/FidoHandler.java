@@ -233,6 +233,10 @@ public final class FidoHandler {
         credentials.handle(command.get(), request, responder);
         return;
       }
+      if (credentials != null
+          && (command.isEmpty() || command.get() != CtapCommand.GET_NEXT_ASSERTION)) {
+        credentials.endAssertionSequence(); // 6.3: any other command ends the sequence
+      }
       if (reset != null && command.isPresent()) {
         byte[] response =
             switch (command.get()) {

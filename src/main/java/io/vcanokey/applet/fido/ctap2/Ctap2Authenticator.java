@@ -182,6 +182,15 @@ public final class Ctap2Authenticator {
     }
   }
 
+  /**
+   * Ends a getNextAssertion sequence because another command came in (6.3: getNextAssertion must
+   * follow getAssertion or getNextAssertion), e.g. authenticatorReset, which must leave no
+   * credential of the old key-handle key usable.
+   */
+  public void endAssertionSequence() {
+    pending = null;
+  }
+
   // ------------------------------------------------------------------ makeCredential (6.1.2)
 
   private byte[] makeCredential(CborParams params, FidoResponder responder) {

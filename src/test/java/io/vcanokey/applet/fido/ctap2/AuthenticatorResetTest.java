@@ -159,6 +159,21 @@ class AuthenticatorResetTest {
   }
 
   @Test
+  @DisplayName("6.3 and 6.6: after a reset getNextAssertion answers CTAP2_ERR_NOT_ALLOWED")
+  void reset_betweenAssertions_endsSequence() throws Exception {
+    CBORObject second = key.makeCredentialRequest(true);
+    second.set(0x03, CBORObject.NewMap().Add("id", new byte[] {4, 5, 6}).Add("name", "bob"));
+    assertThat(status(key.send(0x01, key.makeCredentialRequest(true)))).isZero();
+    assertThat(status(key.send(0x01, second))).isZero();
+    byte[] first = key.send(0x02, key.getAssertionRequest());
+    assertThat(body(first).get(CBORObject.FromObject(0x05)).AsInt32Value()).isEqualTo(2);
+
+    assertThat(reset()).isZero();
+
+    assertThat(key.send(0x08, null)).containsExactly(0x30);
+  }
+
+  @Test
   @DisplayName("6.9: selection answers CTAP2_OK after a touch, CTAP2_ERR_OPERATION_DENIED without")
   void selection_touch_okOrDenied() {
     assertThat(key.send(0x0B, null)).containsExactly(0x00);

@@ -106,6 +106,11 @@ class AuthenticatorConfigTest {
     // 6.1.2 step 6: alwaysUv without a PIN
     assertThat(status(key.send(0x01, key.makeCredentialRequest(false)))).isEqualTo(0x35);
 
+    // 6.2.2 step 5: alwaysUv asks for UV only when up is requested; a silent probe goes on
+    CBORObject probe = key.getAssertionRequest().Add(0x05, CBORObject.NewMap().Add("up", false));
+    assertThat(status(key.send(0x02, probe))).isEqualTo(0x2E);
+    assertThat(status(key.send(0x02, key.getAssertionRequest()))).isEqualTo(0x35);
+
     assertThat(config(0x02, null)).isZero();
     assertThat(options().get("alwaysUv").isFalse()).isTrue();
     assertThat(u2f("00 03 00 00")).isEqualTo("5532465F56329000");

@@ -189,6 +189,24 @@ class LargeBlobsTest {
   }
 
   @Test
+  @DisplayName("6.10.2 set: a replug or power-up mid-sequence loses the fragments, not the array")
+  void set_interruptedSequence_oldArrayKept() throws Exception {
+    byte[] array = serialized(new byte[2000]);
+    byte[] first = Arrays.copyOf(array, MAX_FRAGMENT);
+    byte[] rest = Arrays.copyOfRange(array, MAX_FRAGMENT, array.length);
+
+    assertThat(status(set(first, 0, (long) array.length, null, null))).isZero();
+    key.restart();
+    assertThat(Hex.encode(readAll())).isEqualTo(INITIAL);
+    assertThat(status(set(rest, MAX_FRAGMENT, null, null, null))).isEqualTo(0x04);
+
+    assertThat(status(set(first, 0, (long) array.length, null, null))).isZero();
+    key.handler.powerUp();
+    assertThat(status(set(rest, MAX_FRAGMENT, null, null, null))).isEqualTo(0x04);
+    assertThat(Hex.encode(readAll())).isEqualTo(INITIAL);
+  }
+
+  @Test
   @DisplayName("6.10.2 set: a wrong trailing hash is CTAP2_ERR_INTEGRITY_FAILURE, array kept")
   void set_wrongHash_integrityFailure() throws Exception {
     byte[] array = serialized(new byte[] {9});

@@ -1,16 +1,21 @@
 package io.vcanokey.applet.fido;
 
 import io.vcanokey.applet.AppletContext;
+import io.vcanokey.applet.fido.ctap2.AuthenticatorConfig;
 import io.vcanokey.applet.fido.ctap2.AuthenticatorInfo;
+import io.vcanokey.applet.fido.ctap2.AuthenticatorReset;
 import io.vcanokey.applet.fido.ctap2.ClientPin;
 import io.vcanokey.applet.fido.ctap2.CredentialManagement;
 import io.vcanokey.applet.fido.ctap2.Ctap2Authenticator;
 import io.vcanokey.applet.fido.ctap2.CtapCommand;
 import io.vcanokey.applet.fido.ctap2.CtapStatus;
+import io.vcanokey.applet.fido.ctap2.FidoSettings;
+import io.vcanokey.applet.fido.ctap2.LargeBlobs;
 import io.vcanokey.applet.fido.u2f.U2fApplet;
 import io.vcanokey.platform.UserPresence;
 import io.vcanokey.platform.UserPresence.Touch;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -51,6 +56,14 @@ import org.slf4j.LoggerFactory;
  *       capability") and pinUvAuthToken false; with one, pinUvAuthToken is true and clientPin is
  *       false until a PIN is set ("supported, not set") and true after, evaluated at each getInfo.
  * </ul>
+ *
+ * <p>Over a key's state the handler also serves authenticatorReset and authenticatorSelection
+ * ({@link AuthenticatorReset}), authenticatorLargeBlobs ({@link LargeBlobs}) and
+ * authenticatorConfig ({@link AuthenticatorConfig}), and its getInfo adds what they bring: options
+ * largeBlobs, authnrCfg and setMinPINLength true and alwaysUv as set, the minPinLength extension,
+ * and members forcePINChange (0x0C), minPINLength (0x0D) and maxRPIDsForSetMinPINLength (0x10).
+ * While alwaysUv is on, U2F is off (CTAP 2.1, 6.11.2): versions lose U2F_V2 and every U2F message
+ * answers 6D00, since U2F has no way to verify the user.
  *
  * <p>Every other CTAP2 command byte answers CTAP1_ERR_INVALID_COMMAND (0x01) with no body. A U2F
  * message too short to hold a command header answers 6700 (wrong length).
@@ -126,6 +139,13 @@ public final class FidoHandler {
     }
   }
 
+  /** authenticatorLargeBlobs, authenticatorConfig, reset and selection; null without a state. */
+  private final LargeBlobs largeBlobs;
+
+  private final AuthenticatorConfig config;
+  private final AuthenticatorReset reset;
+  private final AppletContext context;
+
   /** A handler advertising {@link #defaultInfo()}: getInfo only, without PIN support. */
   public FidoHandler() {
     this(defaultInfo());
@@ -191,13 +211,20 @@ public final class FidoHandler {
     this.presence = context == null ? null : context.presence();
     this.keyThread = keyThread;
     this.nanoTime = nanoTime;
+    this.context = context;
     this.credentials =
-        context == null
-            ? null
-            : new Ctap2Authenticator(context, clientPin, AAGUID, System::nanoTime);
+        context == null ? null : new Ctap2Authenticator(context, clientPin, AAGUID, nanoTime);
     this.credentialManagement =
         context == null ? null : new CredentialManagement(context, clientPin);
     this.u2f = context == null ? null : new U2fApplet(context);
+    this.largeBlobs =
+        context == null
+            ? null
+            : new LargeBlobs(
+                context.state(), clientPin, info.maxMsgSize(), info.maxSerializedLargeBlobArray());
+    this.config = context == null ? null : new AuthenticatorConfig(context.state(), clientPin);
+    this.reset =
+        context == null ? null : new AuthenticatorReset(context, clientPin, largeBlobs, nanoTime);
   }
 
   /** The getInfo content this key advertises today; the class comment explains each choice. */
@@ -283,8 +310,20 @@ public final class FidoHandler {
         credentials.handle(command.get(), request, responder, touch);
         return;
       }
-      // TODO: reset, selection, largeBlobs and authenticatorConfig
-      // are not built; today they answer CTAP1_ERR_INVALID_COMMAND here (FidoHandlerTest pins it).
+      if (reset != null && command.isPresent()) {
+        byte[] response =
+            switch (command.get()) {
+              case RESET -> reset.reset(touch);
+              case SELECTION -> reset.select(touch);
+              case LARGE_BLOBS -> largeBlobs.handle(request);
+              case CONFIG -> config.handle(request);
+              default -> null;
+            };
+        if (response != null) {
+          responder.respond(response);
+          return;
+        }
+      }
       log.debug(
           "CTAP2 command 0x{} ({}) -> CTAP1_ERR_INVALID_COMMAND",
           String.format("%02X", commandByte),
@@ -338,7 +377,7 @@ public final class FidoHandler {
       responder.respond(statusWord(SW_WRONG_LENGTH));
       return;
     }
-    if (u2f == null) {
+    if (u2f == null || alwaysUv()) {
       responder.respond(statusWord(SW_INS_NOT_SUPPORTED));
       return;
     }
@@ -419,7 +458,9 @@ public final class FidoHandler {
 
   /**
    * The key was powered up again: a USB reset from the host, QEMU attaching it. Withdraws every
-   * open prompt and forgets an unused U2F touch; clientPIN starts a new power cycle (6.5.5.x).
+   * open prompt and forgets an unused U2F touch; clientPIN starts afresh (6.5.6), the 10-second
+   * window of authenticatorReset opens again (6.6), a half-written large-blob array and a
+   * credential enumeration are forgotten.
    */
   public void powerUp() {
     cancel();
@@ -434,19 +475,52 @@ public final class FidoHandler {
     if (credentialManagement != null) {
       credentialManagement.discardEnumeration();
     }
+    if (credentials != null) {
+      credentials.endAssertionSequence();
+    }
+    if (reset != null) {
+      reset.powerUp();
+      largeBlobs.abandonPendingWrite();
+    }
+    log.info("FIDO power-up");
   }
 
-  /** CTAP2_OK and the getInfo body, with the PIN options as the class comment describes. */
+  private boolean alwaysUv() {
+    return context != null && FidoSettings.load(context.state()).alwaysUv();
+  }
+
+  /** CTAP2_OK and the getInfo body, with the options as the class comment describes. */
   private byte[] getInfoResponse() {
     AuthenticatorInfo current = info;
+    Map<Integer, Object> extraMembers = new HashMap<>();
     if (clientPin != null) {
       Map<String, Boolean> options = new HashMap<>(info.options());
       options.put(AuthenticatorInfo.OPTION_CLIENT_PIN, clientPin.isPinSet());
       options.put(AuthenticatorInfo.OPTION_PIN_UV_AUTH_TOKEN, true);
+      List<String> versions = info.versions();
+      List<String> extensions = info.extensions();
+      if (context != null) {
+        FidoSettings settings = FidoSettings.load(context.state());
+        options.put(AuthenticatorInfo.OPTION_LARGE_BLOBS, true);
+        options.put(AuthenticatorInfo.OPTION_AUTHNR_CFG, true);
+        options.put(AuthenticatorInfo.OPTION_SET_MIN_PIN_LENGTH, true);
+        options.put(AuthenticatorInfo.OPTION_ALWAYS_UV, settings.alwaysUv());
+        if (settings.alwaysUv()) {
+          versions = versions.stream().filter(v -> !v.equals("U2F_V2")).toList();
+        }
+        List<String> withMinPinLength = new ArrayList<>(extensions);
+        withMinPinLength.add(Ctap2Authenticator.EXT_MIN_PIN_LENGTH);
+        extensions = withMinPinLength;
+        extraMembers.put(AuthenticatorInfo.KEY_FORCE_PIN_CHANGE, settings.forcePinChange());
+        extraMembers.put(AuthenticatorInfo.KEY_MIN_PIN_LENGTH, settings.minPinLength());
+        extraMembers.put(
+            AuthenticatorInfo.KEY_MAX_RPIDS_FOR_SET_MIN_PIN_LENGTH,
+            FidoSettings.MAX_RPIDS_FOR_SET_MIN_PIN_LENGTH);
+      }
       current =
           new AuthenticatorInfo(
-              info.versions(),
-              info.extensions(),
+              versions,
+              extensions,
               info.aaguid(),
               options,
               info.maxMsgSize(),
@@ -459,7 +533,7 @@ public final class FidoHandler {
               info.firmwareVersion(),
               info.maxCredBlobLength());
     }
-    byte[] body = current.encode();
+    byte[] body = current.encode(extraMembers);
     byte[] response = new byte[1 + body.length];
     response[0] = (byte) CtapStatus.CTAP2_OK.value();
     System.arraycopy(body, 0, response, 1, body.length);

@@ -41,6 +41,11 @@ public final class RequestPresence {
     return answer;
   }
 
+  /** Whether this is a run with the user's answer (not the request's first run). */
+  public boolean answered() {
+    return answer != null;
+  }
+
   /** Whether the user touched the key for this request; {@link #require} otherwise. */
   public boolean granted(String purpose) {
     return require(purpose) == Touch.GRANTED;

@@ -225,4 +225,29 @@ class FidoHandlerTouchTest {
 
     assertThat(sw(late.responses.get(0))).isEqualTo("6985");
   }
+
+  @Test
+  @DisplayName("CTAP 2.1 6.6: reset whose touch times out is CTAP2_ERR_USER_ACTION_TIMEOUT (0x2F)")
+  void reset_touchTimedOut_userActionTimeout() {
+    Recorder recorder = new Recorder();
+    handler.handleCbor(new byte[] {0x07}, recorder);
+    presence.answer(UserPresence.Touch.TIMED_OUT);
+
+    assertThat(recorder.responses.get(0)).containsExactly(0x2F);
+  }
+
+  @Test
+  @DisplayName("CTAP 2.1 6.6: the 10-second window counts when reset arrives, not when touched")
+  void reset_touchedAfterWindow_stillErases() {
+    Recorder recorder = new Recorder();
+    handler.handleCbor(new byte[] {0x07}, recorder);
+    now += 20_000_000_000L; // the user takes 20 s to touch
+
+    presence.answer(UserPresence.Touch.GRANTED);
+
+    assertThat(recorder.responses.get(0)).containsExactly(0x00);
+    Recorder late = new Recorder();
+    handler.handleCbor(new byte[] {0x07}, late);
+    assertThat(late.responses.get(0)).as("a new reset now is too late").containsExactly(0x30);
+  }
 }

@@ -56,8 +56,11 @@ public record AuthenticatorInfo(
   public static final int KEY_TRANSPORTS = 0x09;
   public static final int KEY_ALGORITHMS = 0x0A;
   public static final int KEY_MAX_SERIALIZED_LARGE_BLOB_ARRAY = 0x0B;
+  public static final int KEY_FORCE_PIN_CHANGE = 0x0C;
+  public static final int KEY_MIN_PIN_LENGTH = 0x0D;
   public static final int KEY_FIRMWARE_VERSION = 0x0E;
   public static final int KEY_MAX_CRED_BLOB_LENGTH = 0x0F;
+  public static final int KEY_MAX_RPIDS_FOR_SET_MIN_PIN_LENGTH = 0x10;
 
   // Option names (CTAP 2.1, 6.4, options table).
   public static final String OPTION_RK = "rk";
@@ -66,6 +69,9 @@ public record AuthenticatorInfo(
   public static final String OPTION_LARGE_BLOBS = "largeBlobs";
   public static final String OPTION_PIN_UV_AUTH_TOKEN = "pinUvAuthToken";
   public static final String OPTION_MAKE_CRED_UV_NOT_RQD = "makeCredUvNotRqd";
+  public static final String OPTION_AUTHNR_CFG = "authnrCfg";
+  public static final String OPTION_ALWAYS_UV = "alwaysUv";
+  public static final String OPTION_SET_MIN_PIN_LENGTH = "setMinPINLength";
 
   /** PublicKeyCredentialType of every algorithm entry (WebAuthn Level 2, 5.8.2). */
   public static final String TYPE_PUBLIC_KEY = "public-key";
@@ -87,6 +93,15 @@ public record AuthenticatorInfo(
 
   /** Encodes the response body (without the status byte) in CTAP2 canonical CBOR. */
   public byte[] encode() {
+    return encode(Map.of());
+  }
+
+  /**
+   * Encodes the response body with {@code extraMembers} added: members whose value changes at run
+   * time (forcePINChange 0x0C, minPINLength 0x0D, maxRPIDsForSetMinPINLength 0x10), each a key of
+   * 6.4 and a value CBOR can encode.
+   */
+  public byte[] encode(Map<Integer, Object> extraMembers) {
     CBORObject map = CBORObject.NewMap();
     map.Add(KEY_VERSIONS, textArray(versions));
     map.Add(KEY_EXTENSIONS, textArray(extensions));
@@ -110,6 +125,7 @@ public record AuthenticatorInfo(
     map.Add(KEY_MAX_SERIALIZED_LARGE_BLOB_ARRAY, maxSerializedLargeBlobArray);
     map.Add(KEY_FIRMWARE_VERSION, firmwareVersion);
     map.Add(KEY_MAX_CRED_BLOB_LENGTH, maxCredBlobLength);
+    extraMembers.forEach((key, value) -> map.Add(key, CBORObject.FromObject(value)));
     return CtapCbor.encode(map);
   }
 

@@ -30,9 +30,14 @@ import org.slf4j.LoggerFactory;
  * afresh at {@link #powerUp()}: after three consecutive mismatches every PIN check answers
  * CTAP2_ERR_PIN_AUTH_BLOCKED until then.
  *
+ * <p>The PIN policy follows {@link FidoSettings}: setPIN and changePIN refuse a PIN shorter than
+ * its minPINLength (6.5.5.5, 6.11.4), and while forcePINChange is set a correct PIN still gets no
+ * token but CTAP2_ERR_PIN_POLICY_VIOLATION (6.5.5.7); a new PIN clears forcePINChange. The PIN's
+ * length in code points is kept in {@value #RECORD_PIN_LENGTH} so setMinPINLength can tell whether
+ * the current PIN is too short.
+ *
  * <p>Not built: built-in user verification (subcommands 0x06, 0x07 answer
- * CTAP2_ERR_INVALID_SUBCOMMAND), the token's usage timer and user-present flag, minPINLength other
- * than 4 and forcePINChange.
+ * CTAP2_ERR_INVALID_SUBCOMMAND), the token's usage timer and user-present flag.
  *
  * <p>Threading: key thread only.
  */
@@ -82,6 +87,9 @@ public final class ClientPin {
 
   /** State record: retries (1 byte) || LEFT(SHA-256(PIN), 16) when a PIN is set. */
   public static final String RECORD_PIN = "fido/pin";
+
+  /** State record: the current PIN's length in Unicode code points (1 byte). */
+  public static final String RECORD_PIN_LENGTH = "fido/pin-length";
 
   /** Initial and maximum PIN retry count (inventory 3.6; CTAP 2.1, 6.5.2.2 allows up to 8). */
   public static final int MAX_PIN_RETRIES = 8;
@@ -138,13 +146,21 @@ public final class ClientPin {
    * @throws IOException if the state file cannot be written; nothing changed then
    */
   public void reset() throws IOException {
-    state.update(tx -> tx.delete(RECORD_PIN));
+    state.update(tx -> tx.delete(RECORD_PIN).delete(RECORD_PIN_LENGTH));
     powerUp();
   }
 
   /** True once a PIN is set (getInfo clientPin true). */
   public boolean isPinSet() {
     return pinHash().isPresent();
+  }
+
+  /** The current PIN's length in code points, if a PIN is set and its length is known. */
+  public Optional<Integer> pinLength() {
+    return state
+        .get(RECORD_PIN_LENGTH)
+        .filter(r -> r.length == 1 && isPinSet())
+        .map(r -> r[0] & 0xFF);
   }
 
   /** PIN retries left. */
@@ -290,8 +306,7 @@ public final class ClientPin {
     if (!p.verify(shared, request.newPinEnc, request.pinUvAuthParam)) {
       throw new PinError(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID);
     }
-    byte[] newPinHash = newPinHash(p, shared, request.newPinEnc);
-    writePin(MAX_PIN_RETRIES, newPinHash);
+    writeNewPin(newPin(p, shared, request.newPinEnc));
     log.info("FIDO PIN set");
     return null;
   }
@@ -312,8 +327,7 @@ public final class ClientPin {
       throw new PinError(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID);
     }
     comparePinHash(p, shared, request.pinHashEnc);
-    byte[] newPinHash = newPinHash(p, shared, request.newPinEnc);
-    writePin(MAX_PIN_RETRIES, newPinHash);
+    writeNewPin(newPin(p, shared, request.newPinEnc));
     resetToken();
     log.info("FIDO PIN changed");
     return null;
@@ -349,6 +363,9 @@ public final class ClientPin {
     requirePinUsable();
     byte[] shared = decapsulate(p, request);
     comparePinHash(p, shared, request.pinHashEnc);
+    if (FidoSettings.load(state).forcePinChange()) { // 6.5.5.7.1 and 6.5.5.7.2
+      throw new PinError(CtapStatus.CTAP2_ERR_PIN_POLICY_VIOLATION);
+    }
     resetToken();
     tokenProtocol = p;
     tokenPermissions = permissions;
@@ -411,8 +428,11 @@ public final class ClientPin {
     throw new PinError(CtapStatus.CTAP2_ERR_PIN_INVALID);
   }
 
-  /** Decrypts newPinEnc and applies the PIN policy; returns LEFT(SHA-256(newPin), 16). */
-  private static byte[] newPinHash(PinUvAuthProtocol p, byte[] shared, byte[] newPinEnc) {
+  /** A new PIN as stored: LEFT(SHA-256(newPin), 16) and its length in code points. */
+  private record NewPin(byte[] hash, int codePoints) {}
+
+  /** Decrypts newPinEnc and applies the PIN policy (6.5.5.5, minimum from {@link FidoSettings}). */
+  private NewPin newPin(PinUvAuthProtocol p, byte[] shared, byte[] newPinEnc) {
     byte[] padded = p.decrypt(shared, newPinEnc);
     if (padded == null) {
       throw new PinError(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID);
@@ -440,10 +460,31 @@ public final class ClientPin {
     } catch (CharacterCodingException e) {
       throw new PinError(CtapStatus.CTAP2_ERR_PIN_POLICY_VIOLATION);
     }
-    if (text.codePointCount(0, text.length()) < MIN_PIN_LENGTH) {
+    int codePoints = text.codePointCount(0, text.length());
+    if (codePoints < FidoSettings.load(state).minPinLength()) {
       throw new PinError(CtapStatus.CTAP2_ERR_PIN_POLICY_VIOLATION);
     }
-    return Arrays.copyOf(PinUvAuthProtocol.sha256(pin), PIN_HASH_LENGTH);
+    return new NewPin(Arrays.copyOf(PinUvAuthProtocol.sha256(pin), PIN_HASH_LENGTH), codePoints);
+  }
+
+  /** Stores a new PIN with full retries and its length, and clears forcePINChange, atomically. */
+  private void writeNewPin(NewPin pin) {
+    byte[] record = new byte[1 + pin.hash().length];
+    record[0] = (byte) MAX_PIN_RETRIES;
+    System.arraycopy(pin.hash(), 0, record, 1, pin.hash().length);
+    FidoSettings settings = FidoSettings.load(state);
+    try {
+      state.update(
+          tx -> {
+            tx.put(RECORD_PIN, record).put(RECORD_PIN_LENGTH, new byte[] {(byte) pin.codePoints()});
+            if (settings.forcePinChange()) {
+              settings.withForcePinChange(false).store(tx);
+            }
+          });
+    } catch (IOException e) {
+      log.warn("CLIENT_PIN: cannot write the state file: {}", e.getMessage());
+      throw new PinError(CtapStatus.CTAP1_ERR_OTHER);
+    }
   }
 
   private boolean authBlocked() {

@@ -128,6 +128,9 @@ public final class Ctap2Authenticator {
   /** Length of a largeBlobKey (CTAP 2.1, 12.3: 32 bytes). */
   static final int LARGE_BLOB_KEY_LENGTH = 32;
 
+  /** The minPinLength extension (CTAP 2.1, 12.4); getInfo lists it over a key's state. */
+  public static final String EXT_MIN_PIN_LENGTH = "minPinLength";
+
   /** maxCredBlobLength advertised in getInfo (inventory 3.3). */
   static final int MAX_CRED_BLOB_LENGTH = 32;
 
@@ -217,8 +220,9 @@ public final class Ctap2Authenticator {
   }
 
   /**
-   * Ends a getAssertion sequence: any command other than getNextAssertion between it and its
-   * getNextAssertion makes the latter CTAP2_ERR_NOT_ALLOWED (6.3).
+   * Ends a getNextAssertion sequence because another command came in (6.3: getNextAssertion must
+   * follow getAssertion or getNextAssertion), e.g. authenticatorReset, which must leave no
+   * credential of the old key-handle key usable.
    */
   public void endAssertionSequence() {
     pending = null;
@@ -276,6 +280,7 @@ public final class Ctap2Authenticator {
       // makeCredUvNotRqd is false: with a PIN set every makeCredential needs a token (6.1.2, 11).
       throw new CtapException(CtapStatus.CTAP2_ERR_PUAT_REQUIRED, "PIN set, no pinUvAuthParam");
     }
+    requireUvIfAlwaysUv(uv, true); // step 6 (alwaysUv)
     if (algorithms.isEmpty()) { // step 3
       throw new CtapException(CtapStatus.CTAP2_ERR_UNSUPPORTED_ALGORITHM, "no ES256 or EdDSA");
     }
@@ -311,6 +316,7 @@ public final class Ctap2Authenticator {
     Optional<byte[]> credBlob = Optional.empty();
     boolean hmacSecret = false;
     boolean largeBlobKeyRequested = false;
+    boolean minPinLengthRequested = false;
     if (extensions.isPresent()) {
       Optional<Long> level = extensions.get().optionalInt(EXT_CRED_PROTECT, EXT_CRED_PROTECT);
       if (level.isPresent()) {
@@ -330,6 +336,8 @@ public final class Ctap2Authenticator {
       if (largeBlobKeyRequested && !rk) { // 12.3: a largeBlobKey belongs to a discoverable one
         throw new CtapException(CtapStatus.CTAP2_ERR_INVALID_OPTION, "largeBlobKey without rk");
       }
+      minPinLengthRequested =
+          extensions.get().optionalBool(EXT_MIN_PIN_LENGTH, EXT_MIN_PIN_LENGTH).orElse(false);
     }
 
     requireUserPresence(responder, "FIDO: register with " + rpId); // step 14
@@ -353,6 +361,10 @@ public final class Ctap2Authenticator {
     }
     byte[] largeBlobKey = new byte[largeBlobKeyRequested ? LARGE_BLOB_KEY_LENGTH : 0];
     context.random().nextBytes(largeBlobKey);
+    FidoSettings settings = FidoSettings.load(context.state());
+    if (minPinLengthRequested && settings.minPinLengthRpIds().contains(rpId)) { // 12.4
+      extensionOutputs.Add(EXT_MIN_PIN_LENGTH, settings.minPinLength());
+    }
 
     long signCount = nextCounter();
     ByteArrayOutputStream authData = new ByteArrayOutputStream();
@@ -447,6 +459,7 @@ public final class Ctap2Authenticator {
       }
       up = options.get().optionalBool("up", "up").orElse(true);
     }
+    requireUvIfAlwaysUv(uv, up); // step 5 (alwaysUv); a silent up = false probe stays allowed
     boolean credBlobRequested = false;
     boolean largeBlobKeyRequested = false;
     Optional<HmacSecret.Request> hmacSecret = Optional.empty();
@@ -637,6 +650,20 @@ public final class Ctap2Authenticator {
       throw new CtapException(status, "pinUvAuthToken refused");
     }
     return true;
+  }
+
+  /**
+   * With alwaysUv on (CTAP 2.1, 6.11.2), a request that asks for user presence needs user
+   * verification: CTAP2_ERR_PUAT_REQUIRED with a PIN set, CTAP2_ERR_PIN_NOT_SET without one (6.1.2
+   * step 6, 6.2.2 step 5).
+   */
+  private void requireUvIfAlwaysUv(boolean uv, boolean up) {
+    if (uv || !up || !FidoSettings.load(context.state()).alwaysUv()) {
+      return;
+    }
+    throw pinSet()
+        ? new CtapException(CtapStatus.CTAP2_ERR_PUAT_REQUIRED, "alwaysUv, no pinUvAuthParam")
+        : new CtapException(CtapStatus.CTAP2_ERR_PIN_NOT_SET, "alwaysUv, no PIN");
   }
 
   private boolean pinSet() {

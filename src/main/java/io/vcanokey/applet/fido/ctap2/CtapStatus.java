@@ -17,6 +17,8 @@ public enum CtapStatus {
   CTAP1_ERR_INVALID_LENGTH(0x03),
   /** CTAP1_ERR_CHANNEL_BUSY: the authenticator is busy with another request. */
   CTAP1_ERR_CHANNEL_BUSY(0x06),
+  /** CTAP1_ERR_INVALID_SEQ: invalid message sequencing (a largeBlobs fragment out of order). */
+  CTAP1_ERR_INVALID_SEQ(0x04),
   /** CTAP2_ERR_CBOR_UNEXPECTED_TYPE: a parameter or member has the wrong CBOR type. */
   CTAP2_ERR_CBOR_UNEXPECTED_TYPE(0x11),
   /** CTAP2_ERR_INVALID_CBOR: the request is not valid CBOR. */
@@ -25,6 +27,8 @@ public enum CtapStatus {
   CTAP2_ERR_MISSING_PARAMETER(0x14),
   /** CTAP2_ERR_LIMIT_EXCEEDED: a limit (for example a length) was exceeded. */
   CTAP2_ERR_LIMIT_EXCEEDED(0x15),
+  /** CTAP2_ERR_LARGE_BLOB_STORAGE_FULL: the large-blob array would exceed its maximum size. */
+  CTAP2_ERR_LARGE_BLOB_STORAGE_FULL(0x18),
   /** CTAP2_ERR_CREDENTIAL_EXCLUDED: a credential of the excludeList is on this authenticator. */
   CTAP2_ERR_CREDENTIAL_EXCLUDED(0x19),
   /** CTAP2_ERR_UNSUPPORTED_ALGORITHM: no requested algorithm is supported. */
@@ -41,6 +45,8 @@ public enum CtapStatus {
   CTAP2_ERR_KEEPALIVE_CANCEL(0x2D),
   /** CTAP2_ERR_NO_CREDENTIALS: no valid credential was found. */
   CTAP2_ERR_NO_CREDENTIALS(0x2E),
+  /** CTAP2_ERR_USER_ACTION_TIMEOUT: the user did not answer the presence check in time. */
+  CTAP2_ERR_USER_ACTION_TIMEOUT(0x2F),
   /** CTAP2_ERR_NOT_ALLOWED: continuation command without a pending operation, or not allowed. */
   CTAP2_ERR_NOT_ALLOWED(0x30),
   /** CTAP2_ERR_PIN_INVALID: the PIN does not match. */
@@ -57,6 +63,8 @@ public enum CtapStatus {
   CTAP2_ERR_PUAT_REQUIRED(0x36),
   /** CTAP2_ERR_PIN_POLICY_VIOLATION: the new PIN breaks the PIN policy (length). */
   CTAP2_ERR_PIN_POLICY_VIOLATION(0x37),
+  /** CTAP2_ERR_INTEGRITY_FAILURE: a large-blob array's trailing hash does not match. */
+  CTAP2_ERR_INTEGRITY_FAILURE(0x3D),
   /** CTAP2_ERR_INVALID_SUBCOMMAND: the subcommand is unknown or unsupported. */
   CTAP2_ERR_INVALID_SUBCOMMAND(0x3E),
   /** CTAP2_ERR_UNAUTHORIZED_PERMISSION: a requested permission cannot be granted. */

@@ -15,6 +15,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,11 +34,23 @@ public final class CtapHidUdpServer implements Closeable {
   /** Port the key receives on by default (SoloKeys simulator convention). */
   public static final int DEFAULT_PORT = 8111;
 
+  /** The first byte after the CID of a KEEPALIVE initialization frame (11.2.9.1.7). */
+  private static final int KEEPALIVE_INIT = 0xBB;
+
   /** One CTAPHID report (CTAP 2.1, 11.2.4). */
   static final int REPORT_SIZE = 64;
 
   /** Channels whose reply address is remembered; the oldest is forgotten first. */
   static final int MAX_PEERS = 64;
+
+  /**
+   * Reports queued for the key thread at most; past it datagrams are dropped, as a HID endpoint
+   * whose host floods it NAKs, so that a flood cannot grow the key's memory without bound.
+   */
+  static final int MAX_BACKLOG = 1024;
+
+  /** Least time between two warnings about dropped or malformed datagrams. */
+  private static final long WARNING_INTERVAL_NANOS = 1_000_000_000L;
 
   private final DatagramSocket socket;
   private final Scheduler scheduler;
@@ -50,6 +64,23 @@ public final class CtapHidUdpServer implements Closeable {
           return size() > MAX_PEERS;
         }
       };
+
+  /**
+   * The channel whose request waits (it was last sent a KEEPALIVE) and its reply address, kept
+   * apart from {@link #peers} so that a burst of other channels cannot make its answer
+   * undeliverable; key thread only.
+   */
+  private int waitingCid;
+
+  private SocketAddress waitingPeer;
+
+  /** Reports handed to the key thread and not yet processed. */
+  private final AtomicInteger backlog = new AtomicInteger();
+
+  /** Reports dropped because the key thread was behind; for the log. */
+  private final AtomicLong dropped = new AtomicLong();
+
+  private long lastDropWarning;
 
   private Thread receiver;
 
@@ -102,16 +133,36 @@ public final class CtapHidUdpServer implements Closeable {
       int length = packet.getLength();
       SocketAddress source = packet.getSocketAddress();
       if (length == 0 || length > REPORT_SIZE) {
-        log.warn(
-            "datagram of {} bytes from {} dropped: one CTAPHID report is 1..64", length, source);
+        drop("datagram of " + length + " bytes: one CTAPHID report is 1..64", source);
+        continue;
+      }
+      if (backlog.get() >= MAX_BACKLOG) {
+        drop("the key is " + MAX_BACKLOG + " reports behind", source);
         continue;
       }
       byte[] report = Arrays.copyOf(buffer, length);
+      backlog.incrementAndGet();
       try {
-        scheduler.execute(() -> receive(report, source));
+        scheduler.execute(
+            () -> {
+              backlog.decrementAndGet();
+              receive(report, source);
+            });
       } catch (RejectedExecutionException e) {
         return; // the key is closing
       }
+    }
+  }
+
+  /** Receiver thread: counts a dropped datagram and warns at most once a second. */
+  private void drop(String why, SocketAddress source) {
+    long count = dropped.incrementAndGet();
+    long now = System.nanoTime();
+    if (now - lastDropWarning >= WARNING_INTERVAL_NANOS || count == 1) {
+      lastDropWarning = now;
+      log.warn("datagram from {} dropped ({}); {} dropped so far", source, why, count);
+    } else {
+      log.debug("datagram from {} dropped ({})", source, why);
     }
   }
 
@@ -127,6 +178,13 @@ public final class CtapHidUdpServer implements Closeable {
   private void sendReport(byte[] report) {
     int cid = cid(report);
     SocketAddress peer = peers.get(cid);
+    if (peer == null && cid == waitingCid) {
+      peer = waitingPeer;
+    }
+    if (peer != null && report.length > 4 && (report[4] & 0xFF) == KEEPALIVE_INIT) {
+      waitingCid = cid;
+      waitingPeer = peer;
+    }
     if (peer == null) {
       log.debug("reply on CID {} dropped: no address known", String.format("%08X", cid));
       return;

@@ -136,6 +136,36 @@ class Ctap2PinTest {
     assertThat(status(answer)).isEqualTo(0x33);
   }
 
+  @Test
+  @DisplayName(
+      "6.1.2 step 14.4: makeCredential with up clears the token's mc and ga permissions;"
+          + " a second use is PIN_AUTH_INVALID")
+  void makeCredential_tokenUsedTwice_secondPinAuthInvalid() throws Exception {
+    setPin("1234");
+    byte[] token = token(2, "1234", ClientPin.PERMISSION_MC | ClientPin.PERMISSION_GA, RP);
+    byte[] param = PinPlatform.authenticate(2, token, clientDataHash);
+    assertThat(status(makeCredential(param, 2, 1))).isZero();
+
+    assertThat(status(makeCredential(param, 2, 1))).isEqualTo(0x33);
+    assertThat(status(getAssertion(param, 2))).isEqualTo(0x33);
+  }
+
+  @Test
+  @DisplayName(
+      "6.2.2 step 9.4: getAssertion with up clears the token's mc and ga permissions;"
+          + " a second use is PIN_AUTH_INVALID")
+  void getAssertion_tokenUsedTwice_secondPinAuthInvalid() throws Exception {
+    setPin("1234");
+    byte[] mcToken = token(2, "1234", ClientPin.PERMISSION_MC, RP);
+    assertThat(status(makeCredential(PinPlatform.authenticate(2, mcToken, clientDataHash), 2, 1)))
+        .isZero();
+    byte[] token = token(2, "1234", ClientPin.PERMISSION_GA, RP);
+    byte[] param = PinPlatform.authenticate(2, token, clientDataHash);
+    assertThat(status(getAssertion(param, 2))).isZero();
+
+    assertThat(status(getAssertion(param, 2))).isEqualTo(0x33);
+  }
+
   // ---------------------------------------------------------------- requests
 
   private byte[] makeCredential(byte[] param, int protocol, int credProtect) {

@@ -598,6 +598,22 @@ class Ctap2AuthenticatorTest {
 
   @Test
   @DisplayName(
+      "CTAP 2.1 6.3: the 30 s timer runs from the last getAssertion or getNextAssertion, and"
+          + " each getNextAssertion restarts it")
+  void getNextAssertion_eachWithin30sOfPrevious_allServed() {
+    register(new byte[] {1}, true, ES256);
+    register(new byte[] {2}, true, ES256);
+    register(new byte[] {3}, true, ES256);
+    ok(send(CtapCommand.GET_ASSERTION, getAssertionParams()));
+    now += 20_000_000_000L;
+    ok(send(CtapCommand.GET_NEXT_ASSERTION, null));
+    now += 20_000_000_000L; // 40 s after getAssertion, 20 s after the last getNextAssertion
+
+    ok(send(CtapCommand.GET_NEXT_ASSERTION, null));
+  }
+
+  @Test
+  @DisplayName(
       "CTAP 2.1 6.2.2 step 5: up = false gives a silent assertion with UP clear and no touch")
   void getAssertion_upFalse_silent() {
     Attested credential = register(new byte[] {1}, false, ES256);

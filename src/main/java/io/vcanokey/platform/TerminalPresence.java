@@ -91,8 +91,28 @@ public final class TerminalPresence implements UserPresence {
     };
   }
 
+  /**
+   * {@code text} with every control character (C0, DEL, C1) written as {@code \xNN}: a purpose
+   * carries host-chosen text (an RP ID, an OATH name), which must not move the cursor, clear the
+   * line or retitle the terminal to forge a prompt.
+   */
+  static String printable(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    text.codePoints()
+        .forEach(
+            c -> {
+              if (Character.isISOControl(c)) {
+                out.append(String.format("\\x%02X", c));
+              } else {
+                out.appendCodePoint(c);
+              }
+            });
+    return out.toString();
+  }
+
   /** Asks on the terminal and waits; null when the wait was interrupted (the request cancelled). */
-  private Touch prompt(String purpose) {
+  private Touch prompt(String hostText) {
+    String purpose = printable(hostText);
     lines.clear(); // answers typed before this prompt belong to no request
     prompts.printf(
         "Touch requested: %s. Press Enter to touch, or type n to refuse (%d s).%n",

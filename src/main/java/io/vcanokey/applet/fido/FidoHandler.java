@@ -342,6 +342,11 @@ public final class FidoHandler {
    * hears STATUS_UPNEEDED keepalives meanwhile (11.2.9.1.7) and may CANCEL ({@link #cancel()}).
    */
   private void askForTouch(byte[] request, FidoResponder responder, String purpose) {
+    if (u2fPrompt != null) {
+      // A U2F client's open prompt gives way: the user's next answer belongs to this request.
+      u2fPrompt.cancel();
+      u2fPrompt = null;
+    }
     Waiting parked = new Waiting(responder);
     waiting = parked;
     parked.prompt =

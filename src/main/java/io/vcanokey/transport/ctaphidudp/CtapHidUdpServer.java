@@ -12,8 +12,10 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,9 +36,6 @@ public final class CtapHidUdpServer implements Closeable {
   /** Port the key receives on by default (SoloKeys simulator convention). */
   public static final int DEFAULT_PORT = 8111;
 
-  /** The first byte after the CID of a KEEPALIVE initialization frame (11.2.9.1.7). */
-  private static final int KEEPALIVE_INIT = 0xBB;
-
   /** One CTAPHID report (CTAP 2.1, 11.2.4). */
   static final int REPORT_SIZE = 64;
 
@@ -56,14 +55,12 @@ public final class CtapHidUdpServer implements Closeable {
   private final Scheduler scheduler;
   private final CtapHidFunction function;
 
-  /** Reply address per CID; key thread only. */
-  private final Map<Integer, SocketAddress> peers =
-      new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, SocketAddress> eldest) {
-          return size() > MAX_PEERS;
-        }
-      };
+  /**
+   * Reply address per CID, least recently used first; key thread only. Past {@link #MAX_PEERS} the
+   * least recently used is forgotten, but never the running request's channel, so that a burst of
+   * other channels cannot make the answer of a request that waits for a touch undeliverable.
+   */
+  private final Map<Integer, SocketAddress> peers = new LinkedHashMap<>(16, 0.75f, true);
 
   /**
    * The channel whose request waits (it was last sent a KEEPALIVE) and its reply address, kept
@@ -170,21 +167,29 @@ public final class CtapHidUdpServer implements Closeable {
   private void receive(byte[] report, SocketAddress source) {
     if (report.length >= 4) {
       peers.put(cid(report), source);
+      if (peers.size() > MAX_PEERS) {
+        forgetOldestPeer();
+      }
     }
     function.dataOut(CtapHidFunction.ENDPOINT_OUT, report);
+  }
+
+  private void forgetOldestPeer() {
+    OptionalInt running = function.runningChannel();
+    Iterator<Integer> oldestFirst = peers.keySet().iterator();
+    while (oldestFirst.hasNext()) {
+      int cid = oldestFirst.next();
+      if (running.isEmpty() || running.getAsInt() != cid) {
+        oldestFirst.remove();
+        return;
+      }
+    }
   }
 
   /** Key thread: one reply report, to the address of its channel. */
   private void sendReport(byte[] report) {
     int cid = cid(report);
     SocketAddress peer = peers.get(cid);
-    if (peer == null && cid == waitingCid) {
-      peer = waitingPeer;
-    }
-    if (peer != null && report.length > 4 && (report[4] & 0xFF) == KEEPALIVE_INIT) {
-      waitingCid = cid;
-      waitingPeer = peer;
-    }
     if (peer == null) {
       log.debug("reply on CID {} dropped: no address known", String.format("%08X", cid));
       return;

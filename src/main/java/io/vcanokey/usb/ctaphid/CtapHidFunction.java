@@ -8,6 +8,7 @@ import io.vcanokey.usb.SetupPacket;
 import io.vcanokey.usb.UsbFunction;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -226,6 +227,11 @@ public final class CtapHidFunction implements UsbFunction {
       return;
     }
     receiveReport(data);
+  }
+
+  /** The channel whose request the handler is running, if any. */
+  public OptionalInt runningChannel() {
+    return running == null ? OptionalInt.empty() : OptionalInt.of(running.cid);
   }
 
   /**

@@ -547,6 +547,12 @@ public final class Ctap2Authenticator {
       throw new CtapException(CtapStatus.CTAP2_ERR_NOT_ALLOWED, "getNextAssertion timer expired");
     }
     Located next = current.remaining().remove(0);
+    // 6.3: the timer restarts at each getNextAssertion.
+    pending =
+        new PendingAssertions(
+            current.request(),
+            current.remaining(),
+            nanoTime.getAsLong() + NEXT_ASSERTION_TIMEOUT_NANOS);
     return assertion(current.request(), next, 0);
   }
 

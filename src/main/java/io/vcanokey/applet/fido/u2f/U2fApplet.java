@@ -50,6 +50,9 @@ public final class U2fApplet {
   /** AUTHENTICATE control byte: check only whether the key handle is valid (section 5.1). */
   static final int P1_CHECK_ONLY = 0x07;
 
+  /** credProtect level userVerificationRequired (CTAP 2.1, 12.1). */
+  private static final int CRED_PROTECT_UV_REQUIRED = 3;
+
   /** AUTHENTICATE control byte: enforce user presence and sign. */
   static final int P1_ENFORCE_USER_PRESENCE_AND_SIGN = 0x03;
 
@@ -206,7 +209,10 @@ public final class U2fApplet {
 
     Optional<CredentialId.Wrapped> credential =
         CredentialId.unwrap(record(RECORD_KEY_HANDLE_KEY), keyHandle, application)
-            .filter(c -> c.id().alg() == CredentialId.COSE_ES256);
+            .filter(c -> c.id().alg() == CredentialId.COSE_ES256)
+            // CTAP 2.1 12.1: a userVerificationRequired credential is used only after user
+            // verification, which U2F cannot do; for U2F it is not ours.
+            .filter(c -> c.id().credProtect() < CRED_PROTECT_UV_REQUIRED);
     if (credential.isEmpty()) {
       log.debug("U2F AUTHENTICATE -> 6A80 (key handle not ours for this application)");
       throw new StatusException(StatusWords.SW_WRONG_DATA);

@@ -41,20 +41,21 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>versions, extensions, AAGUID, limits, algorithms and firmwareVersion are the reference
  *       key's (inventory 3.3), so clients identify the key as a CanoKey from the start; the
- *       extensions are the reference's four: credBlob, credProtect, hmac-secret and largeBlobKey.
+ *       extensions are the reference's four, credBlob, credProtect, hmac-secret and largeBlobKey,
+ *       and over a key's state minPinLength.
  *   <li>transports is ["usb"], not the reference's ["nfc", "usb"]: this key has no NFC interface.
  *   <li>algorithms are ES256 (-7) and EdDSA (-8); the reference's optional SM2 entry is left out
  *       until SM2 is implemented.
  *   <li>options are set honestly, because clients act on them by themselves: with rk, credMgmt or
  *       largeBlobs true a client calls those commands unprompted, and with clientPin present it
  *       offers to set a PIN and sends clientPIN. So the reference key's option names are all
- *       listed, rk and credMgmt true (discoverable credentials and their management work) and the
- *       others false ("not supported", the same meaning as absent in 6.4), each to flip to true
- *       when its feature lands. credentialMgmtPreview and FIDO_2_1_PRE stay unlisted, as on the
- *       reference; {@link CredentialManagement} says why 0x41 is answered anyway. clientPin and
- *       pinUvAuthToken depend on the {@link ClientPin}: without one clientPin is absent ("no PIN
- *       capability") and pinUvAuthToken false; with one, pinUvAuthToken is true and clientPin is
- *       false until a PIN is set ("supported, not set") and true after, evaluated at each getInfo.
+ *       listed, each true only where the handler serves the command behind it (the paragraph after
+ *       this list); makeCredUvNotRqd is false, so with a PIN set makeCredential wants a
+ *       pinUvAuthToken. credentialMgmtPreview and FIDO_2_1_PRE stay unlisted, as on the reference;
+ *       {@link CredentialManagement} says why 0x41 is answered anyway. clientPin and pinUvAuthToken
+ *       depend on the {@link ClientPin}: without one clientPin is absent ("no PIN capability") and
+ *       pinUvAuthToken false; with one, pinUvAuthToken is true and clientPin is false until a PIN
+ *       is set ("supported, not set") and true after, evaluated at each getInfo.
  * </ul>
  *
  * <p>Over a key's state the handler also serves authenticatorReset and authenticatorSelection

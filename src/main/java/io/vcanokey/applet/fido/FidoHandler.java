@@ -194,7 +194,12 @@ public final class FidoHandler {
    */
   public FidoHandler(
       AuthenticatorInfo info, AppletContext context, Executor keyThread, LongSupplier nanoTime) {
-    this(info, new ClientPin(context.state(), context.random()), context, keyThread, nanoTime);
+    this(
+        info,
+        new ClientPin(context.state(), context.random(), nanoTime),
+        context,
+        keyThread,
+        nanoTime);
   }
 
   private FidoHandler(AuthenticatorInfo info, ClientPin clientPin, AppletContext context) {

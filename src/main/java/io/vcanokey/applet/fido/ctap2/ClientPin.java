@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * the current PIN is too short.
  *
  * <p>Not built: built-in user verification (subcommands 0x06, 0x07 answer
- * CTAP2_ERR_INVALID_SUBCOMMAND), the token's usage timer and user-present flag.
+ * CTAP2_ERR_INVALID_SUBCOMMAND) and with it the token's user-present and user-verified flags: every
+ * makeCredential and getAssertion asks for presence itself. The token's usage timer is built:
+ * unused 30 s after issue, or 10 minutes after issue, it expires.
  *
  * <p>Threading: key thread only.
  */
@@ -122,9 +125,28 @@ public final class ClientPin {
   private int tokenPermissions;
   private String tokenRpId;
 
+  /**
+   * A pinUvAuthToken not used within this time after it was issued expires: the initial usage time
+   * limit (CTAP 2.1, 6.5.2.1), for which the specification suggests 30 seconds on USB.
+   */
+  static final long TOKEN_INITIAL_USAGE_LIMIT_NANOS = 30_000_000_000L;
+
+  /** A pinUvAuthToken expires this long after it was issued: the maximum usage time period. */
+  static final long TOKEN_MAX_USAGE_PERIOD_NANOS = 600_000_000_000L;
+
+  private final LongSupplier nanoTime;
+  private long tokenIssuedAt;
+  private boolean tokenUsed;
+
   public ClientPin(StateFile state, SecureRandom random) {
+    this(state, random, System::nanoTime);
+  }
+
+  /** The same, with the clock of the token's usage timer. */
+  public ClientPin(StateFile state, SecureRandom random, LongSupplier nanoTime) {
     this.state = state;
     this.random = random;
+    this.nanoTime = nanoTime;
     this.keyAgreement = new PinUvAuthProtocol.KeyAgreement(random);
     powerUp();
   }
@@ -196,6 +218,10 @@ public final class ClientPin {
     if (p == null) {
       return CtapStatus.CTAP1_ERR_INVALID_PARAMETER;
     }
+    if (tokenProtocol != null && tokenExpired()) {
+      log.debug("pinUvAuthToken expired (usage timer)");
+      resetToken();
+    }
     if (tokenProtocol != p || message == null || pinUvAuthParam == null) {
       return CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID;
     }
@@ -212,7 +238,15 @@ public final class ClientPin {
         return CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID;
       }
     }
+    tokenUsed = true;
     return CtapStatus.CTAP2_OK;
+  }
+
+  /** The usage timer (6.5.2.1): unused past the initial limit, or past the maximum period. */
+  private boolean tokenExpired() {
+    long age = nanoTime.getAsLong() - tokenIssuedAt;
+    return age > TOKEN_MAX_USAGE_PERIOD_NANOS
+        || (!tokenUsed && age > TOKEN_INITIAL_USAGE_LIMIT_NANOS);
   }
 
   /**
@@ -370,6 +404,7 @@ public final class ClientPin {
     tokenProtocol = p;
     tokenPermissions = permissions;
     tokenRpId = rpId;
+    tokenIssuedAt = nanoTime.getAsLong();
     CBORObject map = CBORObject.NewMap();
     map.Add(RESP_PIN_UV_AUTH_TOKEN, p.encrypt(shared, token, random));
     return map;
@@ -516,6 +551,7 @@ public final class ClientPin {
     tokenProtocol = null;
     tokenPermissions = 0;
     tokenRpId = null;
+    tokenUsed = false;
   }
 
   private static byte[] concat(byte[] a, byte[] b) {

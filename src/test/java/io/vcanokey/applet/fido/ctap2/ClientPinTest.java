@@ -27,11 +27,12 @@ class ClientPinTest {
   @TempDir Path dir;
   private StateFile state;
   private ClientPin pin;
+  private long now = 1_000_000_000L;
 
   @BeforeEach
   void open() throws Exception {
     state = StateFile.open(dir.resolve("state"));
-    pin = new ClientPin(state, new SecureRandom());
+    pin = new ClientPin(state, new SecureRandom(), () -> now);
   }
 
   @AfterEach
@@ -132,6 +133,35 @@ class ClientPinTest {
         PinPlatform.authenticate(protocol, token, CLIENT_DATA_HASH),
         permission,
         rpId);
+  }
+
+  // ---------------------------------------------------------------- the token's usage timer
+
+  @Test
+  @DisplayName("6.5.2.1: a token not used within the initial usage time limit (30 s) expires")
+  void checkToken_unusedFor31Seconds_expired() throws Exception {
+    assertThat(setPin(2, "1234")).isZero();
+    byte[] token = getToken(2, "1234", ClientPin.PERMISSION_GA, null).token();
+    now += 31_000_000_000L;
+
+    assertThat(check(2, token, ClientPin.PERMISSION_GA, "example.com"))
+        .isEqualTo(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID);
+  }
+
+  @Test
+  @DisplayName("6.5.2.1: a token used in time lives until the maximum usage period (10 min)")
+  void checkToken_usedInTime_validUntilMaximumPeriod() throws Exception {
+    assertThat(setPin(2, "1234")).isZero();
+    byte[] token = getToken(2, "1234", ClientPin.PERMISSION_CM, null).token();
+    now += 20_000_000_000L;
+    assertThat(check(2, token, ClientPin.PERMISSION_CM, null)).isEqualTo(CtapStatus.CTAP2_OK);
+
+    now += 500_000_000_000L; // 520 s after issue
+    assertThat(check(2, token, ClientPin.PERMISSION_CM, null)).isEqualTo(CtapStatus.CTAP2_OK);
+
+    now += 100_000_000_000L; // 620 s after issue
+    assertThat(check(2, token, ClientPin.PERMISSION_CM, null))
+        .isEqualTo(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID);
   }
 
   // ---------------------------------------------------------------- getPINRetries, keyAgreement

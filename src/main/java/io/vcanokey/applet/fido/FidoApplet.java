@@ -69,6 +69,9 @@ public final class FidoApplet implements Applet {
   /** Version string answered to SELECT by an authenticator that supports U2F (11.3.3). */
   static final byte[] VERSION_U2F_V2 = "U2F_V2".getBytes(StandardCharsets.US_ASCII);
 
+  /** SELECT answer of an authenticator without U2F (CTAP 2.1, 11.3.3). */
+  static final byte[] VERSION_FIDO_2_0 = "FIDO_2_0".getBytes(StandardCharsets.US_ASCII);
+
   /** Class of the CTAP commands (11.3.7). */
   static final int CLA_CTAP = 0x80;
 
@@ -99,6 +102,11 @@ public final class FidoApplet implements Applet {
     void handleU2f(byte[] apdu, FidoResponder responder);
 
     void cancel();
+
+    /** Whether U2F is on (alwaysUv turns it off, CTAP 2.1 6.11.2). */
+    default boolean u2fEnabled() {
+      return true;
+    }
   }
 
   private final Authenticator fido;
@@ -137,6 +145,11 @@ public final class FidoApplet implements Applet {
       public void cancel() {
         fido.cancel();
       }
+
+      @Override
+      public boolean u2fEnabled() {
+        return fido.u2fEnabled();
+      }
     };
   }
 
@@ -148,6 +161,11 @@ public final class FidoApplet implements Applet {
   @Override
   public ResponseApdu select(CommandApdu select) {
     cancelRunning("SELECT");
+    // 11.3.3: an authenticator without U2F answers "FIDO_2_0".
+    if (!fido.u2fEnabled()) {
+      log.debug("FIDO SELECT -> FIDO_2_0 (U2F off: alwaysUv)");
+      return ResponseApdu.success(VERSION_FIDO_2_0.clone());
+    }
     log.debug("FIDO SELECT -> U2F_V2");
     return ResponseApdu.success(VERSION_U2F_V2.clone());
   }

@@ -263,6 +263,13 @@ public final class FidoHandler {
    * @param responder receives the status byte and optional CBOR body
    */
   public void handleCbor(byte[] request, FidoResponder responder) {
+    if (request.length > info.maxMsgSize()) {
+      // 6.4 maxMsgSize: what the key accepts at most, on every transport.
+      log.warn(
+          "CTAP2 request of {} bytes, more than maxMsgSize {}", request.length, info.maxMsgSize());
+      responder.respond(CtapStatus.CTAP1_ERR_INVALID_LENGTH.response());
+      return;
+    }
     if (waiting != null) {
       // Another transport's request waits for a touch; one key serves one request at a time.
       log.debug("CTAP2 request while another waits for a touch -> CTAP1_ERR_CHANNEL_BUSY");
@@ -494,6 +501,11 @@ public final class FidoHandler {
       largeBlobs.abandonPendingWrite();
     }
     log.info("FIDO power-up");
+  }
+
+  /** Whether U2F is on: alwaysUv turns it off (CTAP 2.1, 6.11.2). */
+  public boolean u2fEnabled() {
+    return u2f != null && !alwaysUv();
   }
 
   private boolean alwaysUv() {

@@ -660,16 +660,17 @@ public final class Ctap2Authenticator {
 
   /**
    * With alwaysUv on (CTAP 2.1, 6.11.2), a request that asks for user presence needs user
-   * verification: CTAP2_ERR_PUAT_REQUIRED with a PIN set, CTAP2_ERR_PIN_NOT_SET without one (6.1.2
-   * step 6, 6.2.2 step 5).
+   * verification (6.1.2 step 6, 6.2.2 step 5): without a pinUvAuthParam it is
+   * CTAP2_ERR_PUAT_REQUIRED whenever the key supports clientPIN, PIN set or not (the platform then
+   * sets one), and CTAP2_ERR_OPERATION_DENIED for a key without clientPIN.
    */
   private void requireUvIfAlwaysUv(boolean uv, boolean up) {
     if (uv || !up || !FidoSettings.load(context.state()).alwaysUv()) {
       return;
     }
-    throw pinSet()
+    throw clientPin != null
         ? new CtapException(CtapStatus.CTAP2_ERR_PUAT_REQUIRED, "alwaysUv, no pinUvAuthParam")
-        : new CtapException(CtapStatus.CTAP2_ERR_PIN_NOT_SET, "alwaysUv, no PIN");
+        : new CtapException(CtapStatus.CTAP2_ERR_OPERATION_DENIED, "alwaysUv, no clientPIN");
   }
 
   private boolean pinSet() {

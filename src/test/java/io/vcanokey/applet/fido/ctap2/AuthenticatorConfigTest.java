@@ -103,13 +103,13 @@ class AuthenticatorConfigTest {
         .extracting(CBORObject::AsString)
         .containsExactly("FIDO_2_0", "FIDO_2_1");
     assertThat(u2f("00 03 00 00")).isEqualTo("6D00");
-    // 6.1.2 step 6: alwaysUv without a PIN
-    assertThat(status(key.send(0x01, key.makeCredentialRequest(false)))).isEqualTo(0x35);
+    // 6.1.2 step 6: alwaysUv without a PIN, on a key with clientPIN: CTAP2_ERR_PUAT_REQUIRED
+    assertThat(status(key.send(0x01, key.makeCredentialRequest(false)))).isEqualTo(0x36);
 
     // 6.2.2 step 5: alwaysUv asks for UV only when up is requested; a silent probe goes on
     CBORObject probe = key.getAssertionRequest().Add(0x05, CBORObject.NewMap().Add("up", false));
     assertThat(status(key.send(0x02, probe))).isEqualTo(0x2E);
-    assertThat(status(key.send(0x02, key.getAssertionRequest()))).isEqualTo(0x35);
+    assertThat(status(key.send(0x02, key.getAssertionRequest()))).isEqualTo(0x36);
 
     assertThat(config(0x02, null)).isZero();
     assertThat(options().get("alwaysUv").isFalse()).isTrue();

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
  * Breaker regression: while alwaysUv is on the key turns U2F off (CTAP 2.1, 6.11.2; getInfo drops
  * U2F_V2 and every U2F message answers 6D00), yet SELECT of the FIDO AID still answers "U2F_V2",
  * the version string of an authenticator that supports U2F (CTAP 2.1, 11.3.3: a CTAP2-only
- * authenticator answers "FIDO_2_0"). python-fido2's CtapPcscDevice reads "U2F_V2" as "CTAPHID_MSG
- * available" and may then try U2F, which now always fails.
+ * authenticator answers "FIDO_2_0"). A U2F-only NFC client is told U2F works and then gets 6D00.
  */
 class Breaker2FidoAppletTest {
 

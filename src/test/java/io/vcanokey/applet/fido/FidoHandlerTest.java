@@ -247,6 +247,21 @@ class FidoHandlerTest {
   }
 
   @Test
+  @DisplayName("CTAP 2.1 6.4: a request longer than maxMsgSize (1300) is CTAP1_ERR_INVALID_LENGTH")
+  void request_longerThanMaxMsgSize_invalidLength() {
+    int[] request = new int[1301];
+    request[0] = 0x01; // makeCredential: {1: h'00...'} padded out to 1301 bytes
+    request[1] = 0xA1;
+    request[2] = 0x01;
+    request[3] = 0x59;
+    request[4] = 0x05;
+    request[5] = 0x10;
+
+    assertThat(keyCbor(request)).containsExactly(0x03);
+    assertThat(keyCbor(Arrays.copyOf(request, 1300))[0]).isNotEqualTo((byte) 0x03);
+  }
+
+  @Test
   @DisplayName("CTAP 2.1 8.2: a request without a command byte is CTAP1_ERR_INVALID_LENGTH")
   void emptyRequest_invalidLength() {
     assertThat(cbor()).containsExactly(0x03);

@@ -91,7 +91,8 @@ final class GuestChecks {
 
   /**
    * python-fido2, a real client, accepts the key's getInfo: the values are the inventory's (section
-   * 3.3) and the CTAPHID INIT fields CTAP 2.1 section 11.2.9.1.3 defines.
+   * 3.3; the extensions are its four plus minPinLength, CTAP 2.1 12.4) and the CTAPHID INIT fields
+   * CTAP 2.1 section 11.2.9.1.3 defines.
    */
   static void assertFido2Info(GuestResult result, int keys) {
     Properties info = result.properties("fido2.txt");
@@ -100,7 +101,8 @@ final class GuestChecks {
       String p = i + ".";
       assertThat(info.getProperty(p + "error")).as("python-fido2 error on key " + i).isNull();
       assertThat(info.getProperty(p + "versions")).isEqualTo("U2F_V2,FIDO_2_0,FIDO_2_1");
-      assertThat(info.getProperty(p + "extensions")).isEqualTo("credBlob,credProtect");
+      assertThat(info.getProperty(p + "extensions"))
+          .isEqualTo("credBlob,credProtect,hmac-secret,largeBlobKey,minPinLength");
       assertThat(info.getProperty(p + "aaguid")).isEqualTo("244eb29ee0904e4981fe1f20f8d3b8f4");
       assertThat(info.getProperty(p + "max_msg_size")).isEqualTo("1300");
       assertThat(info.getProperty(p + "pin_uv_protocols")).isEqualTo("1,2");

@@ -1,20 +1,8 @@
 package io.vcanokey.transport.ctaphidudp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.vcanokey.cli.Main;
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,11 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PythonFido2ConfigUdpIT {
 
-  private static final Path PYTHON = Path.of("/usr/bin/python3");
-
-  private static final Pattern BANNER =
-      Pattern.compile("serving CTAPHID over UDP on 127\\.0\\.0\\.1:([0-9]+)$");
-
   @TempDir Path dir;
 
   @Test
@@ -40,52 +23,10 @@ class PythonFido2ConfigUdpIT {
       "python-fido2 over UDP: selection, reset, largeBlobs, setMinPINLength, toggleAlwaysUv and"
           + " the minPinLength extension as CTAP 2.1 6.6 and 6.9 to 6.11 and 12.4 describe")
   void pythonFido2_configCommands_behaveAsSpecified() throws Exception {
-    boolean ci = "true".equals(System.getenv("CI"));
-    if (!ci) {
-      assumeTrue(Files.isExecutable(PYTHON), "/usr/bin/python3 missing");
-      assumeTrue(
-          new ProcessBuilder(PYTHON.toString(), "-c", "import fido2").start().waitFor() == 0,
-          "python3-fido2 missing");
-    }
-    for (String file : List.of("u2f_udp.py", "fido2_config_udp.py")) { // imports u2f_udp
-      try (InputStream in = getClass().getResourceAsStream("/host/" + file)) {
-        Files.write(dir.resolve(file), in.readAllBytes());
-      }
-    }
-
-    Process key =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "serve",
-                "--file",
-                dir.resolve("key").toString(),
-                "--touch",
-                "auto",
-                "--ctaphid-udp=0")
-            .redirectError(dir.resolve("key.log").toFile())
-            .start();
     String output;
-    Process client;
-    try {
-      int port = awaitPort(key);
-      client =
-          new ProcessBuilder(
-                  PYTHON.toString(),
-                  dir.resolve("fido2_config_udp.py").toString(),
-                  Integer.toString(port))
-              .redirectErrorStream(true)
-              .start();
-      output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(client.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    } finally {
-      key.destroy();
-      key.waitFor(10, TimeUnit.SECONDS);
+    try (UdpKeyProcess key = UdpKeyProcess.start(dir, "auto")) {
+      output = key.run("fido2_config_udp.py");
     }
-
-    assertThat(client.exitValue()).as(output).isZero();
     assertThat(output)
         .contains("ok getInfo: largeBlobs, authnrCfg, setMinPINLength true, alwaysUv false")
         .contains("ok selection: CTAP2_OK")
@@ -98,19 +39,5 @@ class PythonFido2ConfigUdpIT {
         .contains("ok toggleAlwaysUv again: off; enableEnterpriseAttestation 0x2B")
         .contains("ok reset after 10 s: NOT_ALLOWED")
         .contains("ALL OK");
-  }
-
-  private static int awaitPort(Process key) throws Exception {
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(key.getInputStream(), StandardCharsets.UTF_8));
-    List<String> seen = new ArrayList<>();
-    for (String line = out.readLine(); line != null; line = out.readLine()) {
-      seen.add(line);
-      Matcher m = BANNER.matcher(line);
-      if (m.find()) {
-        return Integer.parseInt(m.group(1));
-      }
-    }
-    throw new AssertionError("key ended without its UDP banner: " + seen);
   }
 }

@@ -1,21 +1,8 @@
 package io.vcanokey.transport.ctaphidudp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.vcanokey.cli.Main;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,11 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PythonFido2ExtensionsUdpIT {
 
-  private static final Path PYTHON = Path.of("/usr/bin/python3");
-
-  private static final Pattern BANNER =
-      Pattern.compile("serving CTAPHID over UDP on 127\\.0\\.0\\.1:([0-9]+)$");
-
   @TempDir Path dir;
 
   @Test
@@ -41,7 +23,10 @@ class PythonFido2ExtensionsUdpIT {
       "CTAP 2.1 12.5 with python-fido2: same salt same output, two salts, both PIN protocols,"
           + " saltAuth and salt length errors, UV changes CredRandom, credProtect 2 and 3")
   void pythonFido2_hmacSecret_outputsDecryptAndRepeat() throws Exception {
-    String output = runScript("hmac_udp.py", "auto");
+    String output;
+    try (UdpKeyProcess key = UdpKeyProcess.start(dir, "auto")) {
+      output = key.run("hmac_udp.py");
+    }
 
     assertThat(output)
         .contains("ok makeCredential: authData extension hmac-secret true")
@@ -62,7 +47,10 @@ class PythonFido2ExtensionsUdpIT {
       "CTAP 2.1 12.3 largeBlobKey, CTAP 2.2 attestationFormatsPreference none, 6.2.2 user member"
           + " after UV, checked with python-fido2's AttestationObject and NoneAttestation")
   void pythonFido2_largeBlobKeyNoneAttestationUser_asSpecified() throws Exception {
-    String output = runScript("ext_udp.py", "auto");
+    String output;
+    try (UdpKeyProcess key = UdpKeyProcess.start(dir, "auto")) {
+      output = key.run("ext_udp.py");
+    }
 
     assertThat(output)
         .contains("ok largeBlobKey: 32 bytes from makeCredential, the same from getAssertion")
@@ -71,69 +59,5 @@ class PythonFido2ExtensionsUdpIT {
         .contains("ok attestationFormatsPreference [packed, none]: fmt packed, BASIC")
         .contains("ok user member: id alone without UV; after UV id, name and displayName of both")
         .contains("ALL OK");
-  }
-
-  /**
-   * Runs the key with {@code --touch touch} and {@code name} (a script under {@code host/}) against
-   * it; returns the script's output.
-   */
-  private String runScript(String name, String touch) throws Exception {
-    boolean ci = "true".equals(System.getenv("CI"));
-    if (!ci) {
-      assumeTrue(Files.isExecutable(PYTHON), "/usr/bin/python3 missing");
-      assumeTrue(
-          new ProcessBuilder(PYTHON.toString(), "-c", "import fido2").start().waitFor() == 0,
-          "python3-fido2 missing");
-    }
-    for (String file : List.of("u2f_udp.py", name)) { // the scripts import u2f_udp
-      try (InputStream in = getClass().getResourceAsStream("/host/" + file)) {
-        Files.write(dir.resolve(file), in.readAllBytes());
-      }
-    }
-    Path script = dir.resolve(name);
-
-    Process key =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "serve",
-                "--file",
-                dir.resolve("key").toString(),
-                "--touch",
-                touch,
-                "--ctaphid-udp=0")
-            .redirectError(dir.resolve("key.log").toFile())
-            .start();
-    try {
-      int port = awaitPort(key);
-
-      List<String> command =
-          new ArrayList<>(List.of(PYTHON.toString(), script.toString(), Integer.toString(port)));
-      Process client = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(client.waitFor(60, TimeUnit.SECONDS)).isTrue();
-
-      assertThat(client.exitValue()).as(output).isZero();
-      return output;
-    } finally {
-      key.destroy();
-      key.waitFor(10, TimeUnit.SECONDS);
-    }
-  }
-
-  private static int awaitPort(Process key) throws IOException {
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(key.getInputStream(), StandardCharsets.UTF_8));
-    List<String> seen = new ArrayList<>();
-    for (String line = out.readLine(); line != null; line = out.readLine()) {
-      seen.add(line);
-      Matcher m = BANNER.matcher(line);
-      if (m.find()) {
-        return Integer.parseInt(m.group(1));
-      }
-    }
-    throw new AssertionError("key ended without its UDP banner: " + seen);
   }
 }

@@ -1,22 +1,16 @@
 package io.vcanokey.transport.ctaphidudp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.vcanokey.cli.Main;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,11 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PythonFido2TouchPromptUdpIT {
 
-  private static final Path PYTHON = Path.of("/usr/bin/python3");
-
-  private static final Pattern BANNER =
-      Pattern.compile("serving CTAPHID over UDP on 127\\.0\\.0\\.1:([0-9]+)$");
-
   @TempDir Path dir;
 
   @Test
@@ -41,47 +30,15 @@ class PythonFido2TouchPromptUdpIT {
       "CTAP 2.1 11.2.9.1.5 and 11.2.9.1.7: keepalives every 100 ms while the prompt is open, CANCEL"
           + " answers KEEPALIVE_CANCEL, a touch completes makeCredential and U2F REGISTER")
   void touchPrompt_keepalivesCancelAndTouch() throws Exception {
-    boolean ci = "true".equals(System.getenv("CI"));
-    if (!ci) {
-      assumeTrue(Files.isExecutable(PYTHON), "/usr/bin/python3 missing");
-    }
-    for (String file : List.of("u2f_udp.py", "touch_prompt_udp.py")) {
-      try (InputStream in = getClass().getResourceAsStream("/host/" + file)) {
-        Files.write(dir.resolve(file), in.readAllBytes());
-      }
-    }
-    Process key =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "serve",
-                "--file",
-                dir.resolve("key").toString(),
-                "--touch",
-                "prompt",
-                "--touch-timeout",
-                "20",
-                "--ctaphid-udp=0")
-            .redirectError(dir.resolve("key.log").toFile())
-            .start();
-    try (OutputStream terminal = key.getOutputStream()) {
-      BufferedReader keyOut =
-          new BufferedReader(new InputStreamReader(key.getInputStream(), StandardCharsets.UTF_8));
-      int port = awaitPort(keyOut);
+    try (UdpKeyProcess key = UdpKeyProcess.start(dir, "prompt", "--touch-timeout", "20");
+        OutputStream terminal = key.terminal()) {
       List<String> prompts = new ArrayList<>();
-      Thread drain = new Thread(() -> drain(keyOut, prompts));
+      Thread drain = new Thread(() -> drain(key.output(), prompts));
       drain.setDaemon(true);
       drain.start();
 
       Process client =
-          new ProcessBuilder(
-                  PYTHON.toString(),
-                  dir.resolve("touch_prompt_udp.py").toString(),
-                  Integer.toString(port))
-              .redirectErrorStream(true)
-              .start();
+          new ProcessBuilder(key.command("touch_prompt_udp.py")).redirectErrorStream(true).start();
       StringBuilder output = new StringBuilder();
       try (BufferedReader lines =
           new BufferedReader(
@@ -109,9 +66,6 @@ class PythonFido2TouchPromptUdpIT {
             .contains("Touch request withdrawn by the host.")
             .contains("Touch granted.");
       }
-    } finally {
-      key.destroy();
-      key.waitFor(10, TimeUnit.SECONDS);
     }
   }
 
@@ -125,17 +79,5 @@ class PythonFido2TouchPromptUdpIT {
     } catch (IOException e) {
       // the key ended
     }
-  }
-
-  private static int awaitPort(BufferedReader out) throws IOException {
-    List<String> seen = new ArrayList<>();
-    for (String line = out.readLine(); line != null; line = out.readLine()) {
-      seen.add(line);
-      Matcher m = BANNER.matcher(line);
-      if (m.find()) {
-        return Integer.parseInt(m.group(1));
-      }
-    }
-    throw new AssertionError("key ended without its UDP banner: " + seen);
   }
 }

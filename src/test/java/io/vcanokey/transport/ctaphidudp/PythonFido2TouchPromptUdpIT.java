@@ -46,6 +46,7 @@ class PythonFido2TouchPromptUdpIT {
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
           output.append(line).append('\n');
           if (line.equals("touch-needed")) {
+            awaitOpenPrompt(prompts); // a user answers the prompt once it shows
             terminal.write('\n'); // the user presses Enter on the key's prompt
             terminal.flush();
           }
@@ -67,6 +68,30 @@ class PythonFido2TouchPromptUdpIT {
             .contains("Touch granted.");
       }
     }
+  }
+
+  /**
+   * Waits until the key's terminal shows a prompt not yet answered: the host may hear
+   * STATUS_UPNEEDED a moment before the prompt is printed, and Enter typed before a prompt is
+   * thrown away, as TerminalPresence documents.
+   */
+  private static void awaitOpenPrompt(List<String> prompts) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      synchronized (prompts) {
+        String last = "";
+        for (String line : prompts) {
+          if (line.startsWith("Touch ")) {
+            last = line;
+          }
+        }
+        if (last.startsWith("Touch requested:")) {
+          return;
+        }
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("no touch prompt on the key's terminal");
   }
 
   private static void drain(BufferedReader keyOut, List<String> prompts) {

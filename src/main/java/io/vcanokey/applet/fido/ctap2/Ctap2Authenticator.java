@@ -268,19 +268,7 @@ public final class Ctap2Authenticator {
     }
     List<byte[]> excluded = descriptorIds(excludeList, "excludeList");
 
-    boolean uv =
-        checkPinUvAuthParam(
-            pinUvAuthParam,
-            pinUvAuthProtocol,
-            clientDataHash,
-            ClientPin.PERMISSION_MC,
-            rpId,
-            responder); // steps 1, 2 and 11
-    if (!uv && pinSet()) {
-      // makeCredUvNotRqd is false: with a PIN set every makeCredential needs a token (6.1.2, 11).
-      throw new CtapException(CtapStatus.CTAP2_ERR_PUAT_REQUIRED, "PIN set, no pinUvAuthParam");
-    }
-    requireUvIfAlwaysUv(uv, true); // step 6 (alwaysUv)
+    checkPinUvAuthProtocol(pinUvAuthParam, pinUvAuthProtocol, responder); // steps 1 and 2
     if (algorithms.isEmpty()) { // step 3
       throw new CtapException(CtapStatus.CTAP2_ERR_UNSUPPORTED_ALGORITHM, "no ES256 or EdDSA");
     }
@@ -296,9 +284,24 @@ public final class Ctap2Authenticator {
         throw new CtapException(CtapStatus.CTAP2_ERR_INVALID_OPTION, "up = false");
       }
     }
+    // A pinUvAuthParam counts only on a key with a PIN (step 11: "protected by user verification").
+    boolean tokenGiven = pinUvAuthParam.isPresent() && pinSet();
+    requireUvIfAlwaysUv(tokenGiven, true); // step 6 (alwaysUv)
+    if (!tokenGiven && pinSet()) {
+      // step 7: makeCredUvNotRqd is false, so with a PIN set every makeCredential needs a token.
+      throw new CtapException(CtapStatus.CTAP2_ERR_PUAT_REQUIRED, "PIN set, no pinUvAuthParam");
+    }
     if (enterpriseAttestation.isPresent()) { // step 9: not enterprise attestation capable
       throw new CtapException(CtapStatus.CTAP1_ERR_INVALID_PARAMETER, "enterpriseAttestation");
     }
+    boolean uv =
+        tokenGiven
+            && verifyPinUvAuthParam(
+                pinUvAuthParam.get(),
+                pinUvAuthProtocol.get(),
+                clientDataHash,
+                ClientPin.PERMISSION_MC,
+                rpId); // step 11
 
     byte[] rpIdHash = sha256(rpId.getBytes(StandardCharsets.UTF_8));
     byte[] khKey = record(Provisioning.KEY_HANDLE_KEY);
@@ -440,16 +443,9 @@ public final class Ctap2Authenticator {
     requireClientDataHash(clientDataHash);
     List<byte[]> allowed = descriptorIds(allowList, "allowList");
 
-    boolean uv =
-        checkPinUvAuthParam(
-            pinUvAuthParam,
-            pinUvAuthProtocol,
-            clientDataHash,
-            ClientPin.PERMISSION_GA,
-            rpId,
-            responder); // steps 1, 2 and 6
+    checkPinUvAuthProtocol(pinUvAuthParam, pinUvAuthProtocol, responder); // steps 1 and 2
     boolean up = true;
-    if (options.isPresent()) { // step 5
+    if (options.isPresent()) { // step 4
       options.get().requireTextKeysBooleanValues("options");
       if (options.get().get("rk").isPresent()) {
         throw new CtapException(CtapStatus.CTAP2_ERR_UNSUPPORTED_OPTION, "rk in getAssertion");
@@ -459,7 +455,16 @@ public final class Ctap2Authenticator {
       }
       up = options.get().optionalBool("up", "up").orElse(true);
     }
-    requireUvIfAlwaysUv(uv, up); // step 5 (alwaysUv); a silent up = false probe stays allowed
+    boolean tokenGiven = pinUvAuthParam.isPresent() && pinSet();
+    requireUvIfAlwaysUv(tokenGiven, up); // step 5 (alwaysUv); a silent up = false probe passes
+    boolean uv =
+        tokenGiven
+            && verifyPinUvAuthParam(
+                pinUvAuthParam.get(),
+                pinUvAuthProtocol.get(),
+                clientDataHash,
+                ClientPin.PERMISSION_GA,
+                rpId); // step 6
     boolean credBlobRequested = false;
     boolean largeBlobKeyRequested = false;
     Optional<HmacSecret.Request> hmacSecret = Optional.empty();
@@ -619,20 +624,14 @@ public final class Ctap2Authenticator {
   // ------------------------------------------------------------------ shared steps
 
   /**
-   * Steps 1 and 2 of makeCredential and getAssertion, and the token check (6.1.2 step 11, 6.2.2
-   * step 6). Returns whether the user was verified: a PIN is set and {@code pinUvAuthParam} is a
-   * valid token's authentication of {@code clientDataHash} with {@code permission} for {@code
-   * rpId}. With no PIN set a non-empty param grants nothing and is ignored (inventory 3.4).
+   * Steps 1 and 2 of makeCredential (6.1.2) and getAssertion (6.2.2): a zero-length pinUvAuthParam
+   * asks for a touch (authenticator selection) and answers PIN_NOT_SET or PIN_INVALID; a
+   * pinUvAuthParam needs a supported pinUvAuthProtocol.
    */
-  private boolean checkPinUvAuthParam(
-      Optional<byte[]> pinUvAuthParam,
-      Optional<Long> protocol,
-      byte[] clientDataHash,
-      int permission,
-      String rpId,
-      FidoResponder responder) {
+  private void checkPinUvAuthProtocol(
+      Optional<byte[]> pinUvAuthParam, Optional<Long> protocol, FidoResponder responder) {
     if (pinUvAuthParam.isEmpty()) {
-      return false;
+      return;
     }
     if (pinUvAuthParam.get().length == 0) { // step 1: authenticator selection
       requireUserPresence(responder, "FIDO: select this key");
@@ -646,12 +645,18 @@ public final class Ctap2Authenticator {
     if (protocol.get() != 1 && protocol.get() != 2) {
       throw new CtapException(CtapStatus.CTAP1_ERR_INVALID_PARAMETER, "pinUvAuthProtocol");
     }
-    if (!pinSet()) {
-      return false;
-    }
+  }
+
+  /**
+   * The pinUvAuthToken's check (6.1.2 step 11, 6.2.2 step 6), for a key with a PIN set; with none,
+   * a non-empty pinUvAuthParam grants nothing and is ignored (inventory 3.4).
+   *
+   * @return true, or CtapException with clientPIN's status
+   */
+  private boolean verifyPinUvAuthParam(
+      byte[] pinUvAuthParam, long protocol, byte[] clientDataHash, int permission, String rpId) {
     CtapStatus status =
-        clientPin.checkToken(
-            protocol.get().intValue(), clientDataHash, pinUvAuthParam.get(), permission, rpId);
+        clientPin.checkToken((int) protocol, clientDataHash, pinUvAuthParam, permission, rpId);
     if (status != CtapStatus.CTAP2_OK) {
       throw new CtapException(status, "pinUvAuthToken refused");
     }

@@ -81,6 +81,35 @@ class Ctap2PinTest {
   }
 
   @Test
+  @DisplayName(
+      "6.1.2 steps 3 and 5 come before step 11: a wrong token with an unsupported algorithm is"
+          + " UNSUPPORTED_ALGORITHM, with uv true INVALID_OPTION")
+  void makeCredential_wrongTokenAndEarlierError_earlierStepAnswers() throws Exception {
+    setPin("1234");
+    byte[] wrongToken = new byte[32];
+
+    CBORObject request = CBORObject.NewMap();
+    request.Add(0x01, clientDataHash);
+    request.Add(0x02, CBORObject.NewMap().Add("id", RP));
+    request.Add(0x03, CBORObject.NewMap().Add("id", new byte[] {1, 2, 3}).Add("name", "alice"));
+    request.Add(
+        0x04,
+        CBORObject.NewArray().Add(CBORObject.NewMap().Add("alg", -257).Add("type", "public-key")));
+    request.Add(0x08, wrongToken);
+    request.Add(0x09, 2);
+    assertThat(status(send(CtapCommand.MAKE_CREDENTIAL, request))).isEqualTo(0x26);
+
+    request.Set(
+        0x04,
+        CBORObject.NewArray().Add(CBORObject.NewMap().Add("alg", -7).Add("type", "public-key")));
+    request.Add(0x07, CBORObject.NewMap().Add("uv", true));
+    assertThat(status(send(CtapCommand.MAKE_CREDENTIAL, request))).isEqualTo(0x2C);
+
+    request.Remove(CBORObject.FromObject(0x07));
+    assertThat(status(send(CtapCommand.MAKE_CREDENTIAL, request))).isEqualTo(0x33);
+  }
+
+  @Test
   @DisplayName("6.1.2 step 1: a zero-length pinUvAuthParam with a PIN set answers PIN_INVALID")
   void makeCredential_zeroLengthParamPinSet_pinInvalidAfterTouch() throws Exception {
     setPin("1234");

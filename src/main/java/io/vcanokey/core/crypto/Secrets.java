@@ -1,7 +1,6 @@
 package io.vcanokey.core.crypto;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /** Comparison of secrets (PINs, passwords) that leaks nothing through its timing. */
@@ -15,19 +14,11 @@ public final class Secrets {
    * time for equal lengths.
    */
   public static boolean constantTimeEquals(byte[] a, byte[] b) {
-    byte[] da = sha256(a);
-    byte[] db = sha256(b);
+    byte[] da = Digests.sha256(a);
+    byte[] db = Digests.sha256(b);
     boolean equal = MessageDigest.isEqual(da, db);
     Arrays.fill(da, (byte) 0);
     Arrays.fill(db, (byte) 0);
     return equal;
-  }
-
-  private static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.vcanokey.applet.fido.ctap2;
 
 import com.upokecenter.cbor.CBORObject;
+import io.vcanokey.core.bytes.Bytes;
 import io.vcanokey.core.cbor.CtapCbor;
 import io.vcanokey.storage.StateFile;
 import java.io.IOException;
@@ -169,7 +170,7 @@ public final class AuthenticatorConfig {
   /** 32×0xFF || 0x0D || uint8(subCommand) || subCommandParams (6.11, step 4). */
   private static byte[] authenticatedMessage(int sub, CborParams params) {
     byte[] subParams = params.get(KEY_SUB_COMMAND_PARAMS).map(CtapCbor::encode).orElse(new byte[0]);
-    return LargeBlobs.concat(LargeBlobs.filled32(), new byte[] {CMD_CONFIG, (byte) sub}, subParams);
+    return Bytes.concat(LargeBlobs.filled32(), new byte[] {CMD_CONFIG, (byte) sub}, subParams);
   }
 
   private void store(FidoSettings settings) {

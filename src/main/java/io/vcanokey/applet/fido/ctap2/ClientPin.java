@@ -2,8 +2,10 @@ package io.vcanokey.applet.fido.ctap2;
 
 import com.upokecenter.cbor.CBORObject;
 import com.upokecenter.cbor.CBORType;
+import io.vcanokey.core.bytes.Bytes;
 import io.vcanokey.core.cbor.CtapCbor;
 import io.vcanokey.core.crypto.CryptoException;
+import io.vcanokey.core.crypto.Digests;
 import io.vcanokey.storage.StateFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -356,7 +358,7 @@ public final class ClientPin {
     PinUvAuthProtocol p = request.protocol();
     requirePinUsable();
     byte[] shared = decapsulate(p, request);
-    byte[] authenticated = concat(request.newPinEnc, request.pinHashEnc);
+    byte[] authenticated = Bytes.concat(request.newPinEnc, request.pinHashEnc);
     if (!p.verify(shared, authenticated, request.pinUvAuthParam)) {
       throw new PinError(CtapStatus.CTAP2_ERR_PIN_AUTH_INVALID);
     }
@@ -499,7 +501,7 @@ public final class ClientPin {
     if (codePoints < FidoSettings.load(state).minPinLength()) {
       throw new PinError(CtapStatus.CTAP2_ERR_PIN_POLICY_VIOLATION);
     }
-    return new NewPin(Arrays.copyOf(PinUvAuthProtocol.sha256(pin), PIN_HASH_LENGTH), codePoints);
+    return new NewPin(Arrays.copyOf(Digests.sha256(pin), PIN_HASH_LENGTH), codePoints);
   }
 
   /** Stores a new PIN with full retries and its length, and clears forcePINChange, atomically. */
@@ -552,12 +554,6 @@ public final class ClientPin {
     tokenPermissions = 0;
     tokenRpId = null;
     tokenUsed = false;
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 
   private static String hex(int value) {

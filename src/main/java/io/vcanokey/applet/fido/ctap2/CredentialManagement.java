@@ -4,11 +4,11 @@ import com.upokecenter.cbor.CBORObject;
 import io.vcanokey.applet.AppletContext;
 import io.vcanokey.applet.fido.CredentialId;
 import io.vcanokey.core.cbor.CtapCbor;
+import io.vcanokey.core.crypto.Digests;
 import io.vcanokey.key.Provisioning;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * never binds it to an RP ID: only makeCredential and getAssertion do that (6.5.5.7).
  *
  * <p>The authenticated message is rebuilt by encoding the decoded subCommandParams in CTAP2
- * canonical CBOR (8, "Message encoding"): clients must send canonical CBOR, so this equals the
- * bytes they authenticated; a non-canonical map fails with CTAP2_ERR_PIN_AUTH_INVALID.
+ * canonical CBOR (8, "Message encoding"): requests are decoded only when canonical
+ * (CTAP2_ERR_INVALID_CBOR otherwise), so this equals the bytes the platform authenticated.
  *
  * <p>enumerateRPsGetNextRP and enumerateCredentialsGetNextCredential carry no authentication; they
  * continue the enumeration the previous command began and answer CTAP2_ERR_NOT_ALLOWED when the
@@ -147,8 +147,7 @@ public final class CredentialManagement {
             CtapStatus.CTAP2_ERR_INVALID_SUBCOMMAND, "subCommand " + subCommand);
       }
       sub = (int) subCommand;
-      Optional<byte[]> signedParams =
-          subParamsItem.map(item -> rawMember(parameters, KEY_SUB_COMMAND_PARAMS, item));
+      Optional<byte[]> signedParams = subParamsItem.map(CtapCbor::encode);
       Auth auth = new Auth(sub, signedParams, protocol, authParam);
       byte[] body =
           switch (sub) {
@@ -395,81 +394,6 @@ public final class CredentialManagement {
     }
   }
 
-  /**
-   * The bytes of member {@code key} of the request map exactly as the platform sent them, which is
-   * what it authenticated (6.8: subCommand || subCommandParams). Falls back to the canonical
-   * encoding of {@code decoded} for a request the walk below does not follow (indefinite lengths,
-   * which CTAP2 canonical CBOR forbids anyway).
-   */
-  static byte[] rawMember(byte[] request, int key, CBORObject decoded) {
-    try {
-      int[] pos = {0};
-      long pairs = header(request, pos, 5);
-      for (long i = 0; i < pairs; i++) {
-        int keyStart = pos[0];
-        skip(request, pos);
-        int valueStart = pos[0];
-        skip(request, pos);
-        if (isUnsigned(request, keyStart, valueStart, key)) {
-          return Arrays.copyOfRange(request, valueStart, pos[0]);
-        }
-      }
-    } catch (IllegalArgumentException | IndexOutOfBoundsException | ArithmeticException e) {
-      log.debug("subCommandParams re-encoded: {}", e.getMessage());
-    }
-    return CtapCbor.encode(decoded);
-  }
-
-  /** True when the item in {@code cbor[from..to)} is the unsigned integer {@code value}. */
-  private static boolean isUnsigned(byte[] cbor, int from, int to, int value) {
-    int[] pos = {from};
-    if ((cbor[from] & 0xFF) >>> 5 != 0) {
-      return false;
-    }
-    return header(cbor, pos, 0) == value && pos[0] == to;
-  }
-
-  /** Reads an item head of major type {@code major} (-1: any) at pos; returns its argument. */
-  private static long header(byte[] cbor, int[] pos, int major) {
-    int head = cbor[pos[0]++] & 0xFF;
-    if (major >= 0 && head >>> 5 != major) {
-      throw new IllegalArgumentException("major type " + (head >>> 5) + ", expected " + major);
-    }
-    int info = head & 0x1F;
-    if (info < 24) {
-      return info;
-    }
-    if (info > 27) {
-      throw new IllegalArgumentException("indefinite length or reserved head " + head);
-    }
-    long value = 0;
-    for (int i = 0; i < 1 << (info - 24); i++) {
-      value = value << 8 | (cbor[pos[0]++] & 0xFF);
-    }
-    return value;
-  }
-
-  /** Moves pos past one well-formed data item of definite length. */
-  private static void skip(byte[] cbor, int[] pos) {
-    int major = (cbor[pos[0]] & 0xFF) >>> 5;
-    long argument = header(cbor, pos, -1);
-    switch (major) {
-      case 2, 3 -> pos[0] = Math.addExact(pos[0], Math.toIntExact(argument));
-      case 4 -> {
-        for (long i = 0; i < argument; i++) {
-          skip(cbor, pos);
-        }
-      }
-      case 5 -> {
-        for (long i = 0; i < 2 * argument; i++) {
-          skip(cbor, pos);
-        }
-      }
-      case 6 -> skip(cbor, pos);
-      default -> {} // integers and simple values: the head is the whole item
-    }
-  }
-
   private byte[] khKey() {
     return context
         .state()
@@ -487,10 +411,6 @@ public final class CredentialManagement {
   }
 
   private static byte[] rpIdHash(String rpId) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(rpId.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-256 is missing from the JDK", e);
-    }
+    return Digests.sha256(rpId.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -6,8 +6,10 @@ import io.vcanokey.applet.fido.CredentialId;
 import io.vcanokey.applet.fido.FidoResponder;
 import io.vcanokey.applet.fido.RequestPresence;
 import io.vcanokey.applet.fido.SignatureCounter;
+import io.vcanokey.core.bytes.Bytes;
 import io.vcanokey.core.cbor.CtapCbor;
 import io.vcanokey.core.crypto.CardKey;
+import io.vcanokey.core.crypto.Digests;
 import io.vcanokey.key.Provisioning;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,7 +18,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -303,7 +304,7 @@ public final class Ctap2Authenticator {
                 ClientPin.PERMISSION_MC,
                 rpId); // step 11
 
-    byte[] rpIdHash = sha256(rpId.getBytes(StandardCharsets.UTF_8));
+    byte[] rpIdHash = Digests.sha256(rpId.getBytes(StandardCharsets.UTF_8));
     byte[] khKey = record(Provisioning.KEY_HANDLE_KEY);
     for (byte[] id : excluded) { // step 12
       Optional<Located> found = locate(khKey, id, rpIdHash);
@@ -413,7 +414,7 @@ public final class Ctap2Authenticator {
     CBORObject attStmt = CBORObject.NewMap(); // "none": {} (WebAuthn Level 2, 8.7)
     if (fmt.equals(FMT_PACKED)) {
       attStmt.Add("alg", AuthenticatorInfo.COSE_ES256);
-      attStmt.Add("sig", attestationSignature(concat(authenticatorData, clientDataHash)));
+      attStmt.Add("sig", attestationSignature(Bytes.concat(authenticatorData, clientDataHash)));
       CBORObject x5c = CBORObject.NewArray();
       x5c.Add(record(Provisioning.ATTESTATION_CERT));
       attStmt.Add("x5c", x5c);
@@ -480,7 +481,7 @@ public final class Ctap2Authenticator {
       }
     }
 
-    byte[] rpIdHash = sha256(rpId.getBytes(StandardCharsets.UTF_8));
+    byte[] rpIdHash = Digests.sha256(rpId.getBytes(StandardCharsets.UTF_8));
     byte[] khKey = record(Provisioning.KEY_HANDLE_KEY);
     List<Located> located = new ArrayList<>();
     boolean fromAllowList = allowList.isPresent() && !allowed.isEmpty();
@@ -599,7 +600,7 @@ public final class Ctap2Authenticator {
     response.Add(GA_RESP_AUTH_DATA, authenticatorData);
     response.Add(
         GA_RESP_SIGNATURE,
-        sign(credential.wrapped(), concat(authenticatorData, request.clientDataHash())));
+        sign(credential.wrapped(), Bytes.concat(authenticatorData, request.clientDataHash())));
     if (credential.entry().isPresent()) {
       ResidentCredentials.Entry entry = credential.entry().get();
       CBORObject user = CBORObject.NewMap();
@@ -811,7 +812,7 @@ public final class Ctap2Authenticator {
     if (credential.id().alg() == AuthenticatorInfo.COSE_EDDSA) {
       return key.signEd25519(message);
     }
-    return key.signEcdsaDer(sha256(message));
+    return key.signEcdsaDer(Digests.sha256(message));
   }
 
   /** The credential public key as a COSE_Key (RFC 8152, 13.1.1 EC2 and 13.2 OKP). */
@@ -831,20 +832,6 @@ public final class Ctap2Authenticator {
       cose.Add(-3, Arrays.copyOfRange(pub, 33, 65));
     }
     return cose;
-  }
-
-  private static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 
   private static byte[] uuidBytes(UUID uuid) {

@@ -1,7 +1,9 @@
 package io.vcanokey.applet.fido.ctap2;
 
 import com.upokecenter.cbor.CBORObject;
+import io.vcanokey.core.bytes.Bytes;
 import io.vcanokey.core.cbor.CtapCbor;
+import io.vcanokey.core.crypto.Digests;
 import io.vcanokey.storage.StateFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -188,11 +190,11 @@ public final class LargeBlobs {
       throw new CtapException(CtapStatus.CTAP1_ERR_INVALID_SEQ, "fragment out of sequence");
     }
     byte[] message =
-        concat(
+        Bytes.concat(
             filled32(),
             SET_MESSAGE_TAG,
             ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) offset).array(),
-            PinUvAuthProtocol.sha256(fragment));
+            Digests.sha256(fragment));
     ManagementAuth.check(
         clientPin,
         protectedByUv(),
@@ -216,7 +218,7 @@ public final class LargeBlobs {
     abandonPendingWrite();
     byte[] content = Arrays.copyOf(array, array.length - HASH_LENGTH);
     byte[] hash = Arrays.copyOfRange(array, array.length - HASH_LENGTH, array.length);
-    byte[] expected = Arrays.copyOf(PinUvAuthProtocol.sha256(content), HASH_LENGTH);
+    byte[] expected = Arrays.copyOf(Digests.sha256(content), HASH_LENGTH);
     if (!MessageDigest.isEqual(hash, expected)) {
       throw new CtapException(CtapStatus.CTAP2_ERR_INTEGRITY_FAILURE, "array hash mismatch");
     }
@@ -255,16 +257,8 @@ public final class LargeBlobs {
     return out;
   }
 
-  static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] part : parts) {
-      out.writeBytes(part);
-    }
-    return out.toByteArray();
-  }
-
   private static byte[] initialArray() {
     byte[] empty = {(byte) 0x80};
-    return concat(empty, Arrays.copyOf(PinUvAuthProtocol.sha256(empty), HASH_LENGTH));
+    return Bytes.concat(empty, Arrays.copyOf(Digests.sha256(empty), HASH_LENGTH));
   }
 }

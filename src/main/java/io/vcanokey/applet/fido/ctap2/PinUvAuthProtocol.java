@@ -4,6 +4,7 @@ import com.upokecenter.cbor.CBORObject;
 import com.upokecenter.cbor.CBORType;
 import io.vcanokey.core.crypto.CardKey;
 import io.vcanokey.core.crypto.CryptoException;
+import io.vcanokey.core.crypto.Digests;
 import io.vcanokey.core.crypto.KeyType;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -77,7 +78,7 @@ public enum PinUvAuthProtocol {
    */
   public byte[] kdf(byte[] z) {
     if (this == ONE) {
-      return sha256(z);
+      return Digests.sha256(z);
     }
     byte[] out = new byte[2 * HKDF_LENGTH];
     System.arraycopy(hkdf(z, INFO_HMAC_KEY), 0, out, 0, HKDF_LENGTH);
@@ -158,14 +159,6 @@ public enum PinUvAuthProtocol {
     byte[] t1Input = Arrays.copyOf(info, info.length + 1);
     t1Input[info.length] = 0x01;
     return hmac(prk, t1Input);
-  }
-
-  static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK lacks SHA-256", e);
-    }
   }
 
   static byte[] hmac(byte[] key, byte[] message) {

@@ -7,12 +7,12 @@ import io.vcanokey.applet.fido.SignatureCounter;
 import io.vcanokey.core.apdu.CommandApdu;
 import io.vcanokey.core.apdu.StatusException;
 import io.vcanokey.core.apdu.StatusWords;
-import java.io.ByteArrayOutputStream;
+import io.vcanokey.core.bytes.Bytes;
+import io.vcanokey.core.crypto.Digests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -176,12 +176,12 @@ public final class U2fApplet {
     byte[] publicKey = credential.privateKey().publicKey();
     byte[] certificate = record(RECORD_ATTESTATION_CERT);
     byte[] signed =
-        concat(
+        Bytes.concat(
             new byte[] {REGISTER_SIGNATURE_RESERVED}, application, challenge, keyHandle, publicKey);
     byte[] signature = attestationSignature(signed);
 
     log.debug("U2F REGISTER -> 9000");
-    return concat(
+    return Bytes.concat(
         new byte[] {REGISTER_RESERVED},
         publicKey,
         new byte[] {(byte) keyHandle.length},
@@ -232,11 +232,11 @@ public final class U2fApplet {
     }
 
     byte[] counter = nextCounter();
-    byte[] signed = concat(application, new byte[] {(byte) flags}, counter, challenge);
-    byte[] signature = credential.get().privateKey().signEcdsaDer(sha256(signed));
+    byte[] signed = Bytes.concat(application, new byte[] {(byte) flags}, counter, challenge);
+    byte[] signature = credential.get().privateKey().signEcdsaDer(Digests.sha256(signed));
 
     log.debug("U2F AUTHENTICATE P1 0x{} -> 9000", String.format("%02X", control));
-    return concat(new byte[] {(byte) flags}, counter, signature);
+    return Bytes.concat(new byte[] {(byte) flags}, counter, signature);
   }
 
   /** The next value of the shared signature counter, durable before it is used. */
@@ -272,22 +272,6 @@ public final class U2fApplet {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot sign with the attestation key", e);
     }
-  }
-
-  private static byte[] sha256(byte[] message) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(message);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] part : parts) {
-      out.writeBytes(part);
-    }
-    return out.toByteArray();
   }
 
   private static byte[] withStatus(byte[] data, int sw) {

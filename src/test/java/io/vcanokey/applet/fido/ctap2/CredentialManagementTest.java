@@ -394,19 +394,6 @@ class CredentialManagementTest {
     assertThat(ok(cm(CMD_CM_PRE, 0x01, null, deleter, 1)).get(0x01).AsInt32Value()).isEqualTo(1);
   }
 
-  @Test
-  @DisplayName("6.8.2: rawMember returns the member's bytes as sent, else the canonical encoding")
-  void rawMember_sentBytesOrCanonicalFallback() {
-    byte[] request = Hex.decode("A2 01 04 02 A1 01 41 AA");
-    byte[] indefinite = Hex.decode("BF 01 04 02 A1 01 41 AA FF");
-    CBORObject decoded = CBORObject.NewMap().Add(0x01, new byte[] {(byte) 0xAA});
-
-    assertThat(CredentialManagement.rawMember(request, 2, decoded))
-        .isEqualTo(Hex.decode("A1 01 41 AA"));
-    assertThat(CredentialManagement.rawMember(indefinite, 2, decoded))
-        .isEqualTo(Hex.decode("A1 01 41 AA"));
-  }
-
   // ---------------------------------------------------------------- malformed input
 
   @ParameterizedTest(name = "{0}")

@@ -181,11 +181,6 @@ public final class FidoHandler {
     this(defaultInfo(), context, Runnable::run, System::nanoTime);
   }
 
-  /** A handler advertising {@code info}, with every command over {@code context}'s state. */
-  public FidoHandler(AuthenticatorInfo info, AppletContext context) {
-    this(info, context, Runnable::run, System::nanoTime);
-  }
-
   /**
    * A handler advertising {@code info}, with every command over {@code context}'s state.
    *

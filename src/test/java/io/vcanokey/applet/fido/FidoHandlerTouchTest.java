@@ -56,27 +56,6 @@ class FidoHandlerTouchTest {
     }
   }
 
-  /** Records what a transport would see. */
-  private static final class Recorder implements FidoResponder {
-    final List<byte[]> responses = new ArrayList<>();
-    final List<String> progress = new ArrayList<>();
-
-    @Override
-    public void respond(byte[] response) {
-      responses.add(response);
-    }
-
-    @Override
-    public void awaitingUserPresence() {
-      progress.add("up");
-    }
-
-    @Override
-    public void processing() {
-      progress.add("processing");
-    }
-  }
-
   private final LatePresence presence = new LatePresence();
   private final FidoTestKey key = FidoTestKey.create(presence);
   private long now = 1_000_000_000L;
@@ -119,7 +98,7 @@ class FidoHandlerTouchTest {
   @Test
   @DisplayName("CTAP 2.1 6.1.2 step 14: makeCredential waits for the touch, then completes")
   void makeCredential_touchLater_parksThenCompletes() {
-    Recorder recorder = new Recorder();
+    ResponseRecorder recorder = new ResponseRecorder();
     handler.handleCbor(makeCredential(), recorder);
 
     assertThat(recorder.responses).isEmpty();
@@ -137,7 +116,7 @@ class FidoHandlerTouchTest {
   @DisplayName(
       "CTAP 2.1 6.1.2 step 14: a refused or unanswered touch is CTAP2_ERR_OPERATION_DENIED")
   void makeCredential_touchTimedOut_operationDenied() {
-    Recorder recorder = new Recorder();
+    ResponseRecorder recorder = new ResponseRecorder();
     handler.handleCbor(makeCredential(), recorder);
     presence.answer(UserPresence.Touch.TIMED_OUT);
 
@@ -148,7 +127,7 @@ class FidoHandlerTouchTest {
   @Test
   @DisplayName("CTAP 2.1 11.2.9.1.5: CANCEL ends the wait with CTAP2_ERR_KEEPALIVE_CANCEL (0x2D)")
   void cancel_whileWaiting_keepaliveCancelAndPromptWithdrawn() {
-    Recorder recorder = new Recorder();
+    ResponseRecorder recorder = new ResponseRecorder();
     handler.handleCbor(makeCredential(), recorder);
 
     handler.cancel();
@@ -159,7 +138,7 @@ class FidoHandlerTouchTest {
     assertThat(key.state().get("fido/rk/000")).isEmpty();
 
     // The key serves the next request normally.
-    Recorder next = new Recorder();
+    ResponseRecorder next = new ResponseRecorder();
     handler.handleCbor(makeCredential(), next);
     presence.answer(UserPresence.Touch.GRANTED);
     assertThat(next.responses.get(0)[0]).isEqualTo((byte) 0x00);
@@ -168,9 +147,9 @@ class FidoHandlerTouchTest {
   @Test
   @DisplayName("One request at a time: another transport's request meanwhile is CHANNEL_BUSY")
   void handleCbor_whileAnotherWaits_channelBusy() {
-    handler.handleCbor(makeCredential(), new Recorder());
+    handler.handleCbor(makeCredential(), new ResponseRecorder());
 
-    Recorder second = new Recorder();
+    ResponseRecorder second = new ResponseRecorder();
     handler.handleCbor(makeCredential(), second);
 
     assertThat(second.responses).hasSize(1);
@@ -181,7 +160,7 @@ class FidoHandlerTouchTest {
   @Test
   @DisplayName("A power-up (USB reset) withdraws the prompt; the abandoned request ends")
   void powerUp_whileWaiting_withdrawsPrompt() {
-    Recorder recorder = new Recorder();
+    ResponseRecorder recorder = new ResponseRecorder();
     handler.handleCbor(makeCredential(), recorder);
 
     handler.powerUp();
@@ -193,22 +172,22 @@ class FidoHandlerTouchTest {
   @Test
   @DisplayName("U2F 4.1: REGISTER answers 6985 at once; a touch on the prompt serves the next try")
   void u2fRegister_touchOnPrompt_nextTrySucceeds() throws Exception {
-    Recorder first = new Recorder();
+    ResponseRecorder first = new ResponseRecorder();
     handler.handleU2f(u2fRegister(), first);
     assertThat(sw(first.responses.get(0))).isEqualTo("6985");
     assertThat(presence.asked).hasSize(1);
 
-    Recorder retry = new Recorder();
+    ResponseRecorder retry = new ResponseRecorder();
     handler.handleU2f(u2fRegister(), retry);
     assertThat(sw(retry.responses.get(0))).isEqualTo("6985");
     assertThat(presence.asked).as("one prompt for the retries").hasSize(1);
 
     presence.answer(UserPresence.Touch.GRANTED);
-    Recorder touched = new Recorder();
+    ResponseRecorder touched = new ResponseRecorder();
     handler.handleU2f(u2fRegister(), touched);
     assertThat(sw(touched.responses.get(0))).isEqualTo("9000");
 
-    Recorder after = new Recorder();
+    ResponseRecorder after = new ResponseRecorder();
     handler.handleU2f(u2fRegister(), after);
     assertThat(sw(after.responses.get(0))).as("a touch serves one message").isEqualTo("6985");
   }
@@ -216,11 +195,11 @@ class FidoHandlerTouchTest {
   @Test
   @DisplayName("U2F: a touch not used within the validity window is forgotten")
   void u2fRegister_staleTouch_conditionsNotSatisfied() throws Exception {
-    handler.handleU2f(u2fRegister(), new Recorder());
+    handler.handleU2f(u2fRegister(), new ResponseRecorder());
     presence.answer(UserPresence.Touch.GRANTED);
     now += FidoHandler.U2F_TOUCH_VALIDITY.toNanos() + 1;
 
-    Recorder late = new Recorder();
+    ResponseRecorder late = new ResponseRecorder();
     handler.handleU2f(u2fRegister(), late);
 
     assertThat(sw(late.responses.get(0))).isEqualTo("6985");
@@ -229,7 +208,7 @@ class FidoHandlerTouchTest {
   @Test
   @DisplayName("CTAP 2.1 6.6: reset whose touch times out is CTAP2_ERR_USER_ACTION_TIMEOUT (0x2F)")
   void reset_touchTimedOut_userActionTimeout() {
-    Recorder recorder = new Recorder();
+    ResponseRecorder recorder = new ResponseRecorder();
     handler.handleCbor(new byte[] {0x07}, recorder);
     presence.answer(UserPresence.Touch.TIMED_OUT);
 
@@ -239,14 +218,14 @@ class FidoHandlerTouchTest {
   @Test
   @DisplayName("CTAP 2.1 6.6: the 10-second window counts when reset arrives, not when touched")
   void reset_touchedAfterWindow_stillErases() {
-    Recorder recorder = new Recorder();
+    ResponseRecorder recorder = new ResponseRecorder();
     handler.handleCbor(new byte[] {0x07}, recorder);
     now += 20_000_000_000L; // the user takes 20 s to touch
 
     presence.answer(UserPresence.Touch.GRANTED);
 
     assertThat(recorder.responses.get(0)).containsExactly(0x00);
-    Recorder late = new Recorder();
+    ResponseRecorder late = new ResponseRecorder();
     handler.handleCbor(new byte[] {0x07}, late);
     assertThat(late.responses.get(0)).as("a new reset now is too late").containsExactly(0x30);
   }

@@ -5,11 +5,10 @@ import static io.vcanokey.applet.fido.ctap2.FidoKeyDriver.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.upokecenter.cbor.CBORObject;
-import io.vcanokey.applet.fido.FidoResponder;
+import io.vcanokey.applet.fido.ResponseRecorder;
 import io.vcanokey.core.bytes.Hex;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -250,21 +249,9 @@ class AuthenticatorConfigTest {
   }
 
   private String u2f(String apdu) {
-    List<byte[]> answers = new ArrayList<>();
-    key.handler.handleU2f(
-        Hex.decode(apdu),
-        new FidoResponder() {
-          @Override
-          public void respond(byte[] response) {
-            answers.add(response);
-          }
-
-          @Override
-          public void awaitingUserPresence() {}
-
-          @Override
-          public void processing() {}
-        });
+    ResponseRecorder recorder = new ResponseRecorder();
+    key.handler.handleU2f(Hex.decode(apdu), recorder);
+    List<byte[]> answers = recorder.responses;
     return Hex.encode(answers.get(0));
   }
 }

@@ -3,11 +3,10 @@ package io.vcanokey.applet.fido.ctap2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vcanokey.applet.fido.FidoHandler;
-import io.vcanokey.applet.fido.FidoResponder;
 import io.vcanokey.applet.fido.FidoTestKey;
+import io.vcanokey.applet.fido.ResponseRecorder;
 import io.vcanokey.core.bytes.Hex;
 import io.vcanokey.platform.UserPresence;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -30,21 +29,9 @@ class CanonicalRequestTest {
   }
 
   private byte[] send(String hex) {
-    List<byte[]> answers = new ArrayList<>();
-    handler.handleCbor(
-        Hex.decode(hex),
-        new FidoResponder() {
-          @Override
-          public void respond(byte[] response) {
-            answers.add(response);
-          }
-
-          @Override
-          public void awaitingUserPresence() {}
-
-          @Override
-          public void processing() {}
-        });
+    ResponseRecorder recorder = new ResponseRecorder();
+    handler.handleCbor(Hex.decode(hex), recorder);
+    List<byte[]> answers = recorder.responses;
     assertThat(answers).hasSize(1);
     return answers.get(0);
   }

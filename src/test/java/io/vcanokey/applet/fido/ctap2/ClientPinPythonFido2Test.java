@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vcanokey.applet.fido.FidoHandler;
-import io.vcanokey.applet.fido.FidoResponder;
+import io.vcanokey.applet.fido.ResponseRecorder;
 import io.vcanokey.core.bytes.Hex;
 import io.vcanokey.storage.StateFile;
 import java.io.BufferedReader;
@@ -122,21 +122,9 @@ class ClientPinPythonFido2Test {
   }
 
   private static byte[] call(FidoHandler handler, byte[] request) {
-    List<byte[]> responses = new ArrayList<>();
-    handler.handleCbor(
-        request,
-        new FidoResponder() {
-          @Override
-          public void respond(byte[] response) {
-            responses.add(response);
-          }
-
-          @Override
-          public void awaitingUserPresence() {}
-
-          @Override
-          public void processing() {}
-        });
+    ResponseRecorder recorder = new ResponseRecorder();
+    handler.handleCbor(request, recorder);
+    List<byte[]> responses = recorder.responses;
     return responses.get(0);
   }
 }

@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.upokecenter.cbor.CBOREncodeOptions;
 import com.upokecenter.cbor.CBORObject;
 import io.vcanokey.applet.fido.FidoHandler;
-import io.vcanokey.applet.fido.FidoResponder;
 import io.vcanokey.applet.fido.FidoTestKey;
+import io.vcanokey.applet.fido.ResponseRecorder;
 import io.vcanokey.core.bytes.Hex;
 import io.vcanokey.platform.UserPresence;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -535,21 +534,9 @@ class CredentialManagementTest {
   }
 
   private byte[] send(int command, byte[] parameters) {
-    List<byte[]> answers = new ArrayList<>();
-    handler.handleCbor(
-        concat(new byte[] {(byte) command}, parameters),
-        new FidoResponder() {
-          @Override
-          public void respond(byte[] response) {
-            answers.add(response);
-          }
-
-          @Override
-          public void awaitingUserPresence() {}
-
-          @Override
-          public void processing() {}
-        });
+    ResponseRecorder recorder = new ResponseRecorder();
+    handler.handleCbor(concat(new byte[] {(byte) command}, parameters), recorder);
+    List<byte[]> answers = recorder.responses;
     assertThat(answers).hasSize(1);
     return answers.get(0);
   }

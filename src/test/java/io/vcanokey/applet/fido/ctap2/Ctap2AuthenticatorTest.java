@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.upokecenter.cbor.CBORObject;
 import io.vcanokey.applet.AppletContext;
 import io.vcanokey.applet.fido.FidoHandler;
-import io.vcanokey.applet.fido.FidoResponder;
 import io.vcanokey.applet.fido.RequestPresence;
+import io.vcanokey.applet.fido.ResponseRecorder;
 import io.vcanokey.core.bytes.Hex;
 import io.vcanokey.key.Provisioning;
 import io.vcanokey.platform.TouchPolicy;
@@ -61,28 +61,7 @@ class Ctap2AuthenticatorTest {
   private Ctap2Authenticator authenticator;
   private final byte[] clientDataHash = new byte[32];
 
-  /** Records what the authenticator answers. */
-  private static final class Recorder implements FidoResponder {
-    final List<byte[]> responses = new ArrayList<>();
-    final List<String> progress = new ArrayList<>();
-
-    @Override
-    public void respond(byte[] response) {
-      responses.add(response);
-    }
-
-    @Override
-    public void awaitingUserPresence() {
-      progress.add("up");
-    }
-
-    @Override
-    public void processing() {
-      progress.add("processing");
-    }
-  }
-
-  private Recorder last;
+  private ResponseRecorder last;
   private UserPresence presence;
 
   @BeforeEach
@@ -127,7 +106,7 @@ class Ctap2AuthenticatorTest {
   }
 
   private byte[] sendRaw(CtapCommand command, byte[] request) {
-    last = new Recorder();
+    last = new ResponseRecorder();
     try {
       authenticator.handle(command, request, last, RequestPresence.NOT_ASKED);
     } catch (RequestPresence.Needed needed) {
@@ -580,7 +559,7 @@ class Ctap2AuthenticatorTest {
   void getNextAssertion_afterGetInfo_notAllowed() {
     FidoHandler handler =
         new FidoHandler(new AppletContext(state, UserPresence.always(), new SecureRandom()));
-    Recorder recorder = new Recorder();
+    ResponseRecorder recorder = new ResponseRecorder();
     for (int user = 1; user <= 2; user++) {
       byte[] body =
           makeCredentialParams(clientDataHash, new byte[] {(byte) user}, true, ES256)
@@ -867,7 +846,7 @@ class Ctap2AuthenticatorTest {
     byte[] request = new byte[1 + body.length];
     request[0] = 0x01;
     System.arraycopy(body, 0, request, 1, body.length);
-    Recorder recorder = new Recorder();
+    ResponseRecorder recorder = new ResponseRecorder();
     handler.handleCbor(request, recorder);
     Attested credential = parseAttested(ok(recorder.responses.get(0)).get(2).GetByteString());
 
@@ -875,7 +854,7 @@ class Ctap2AuthenticatorTest {
     request = new byte[1 + body.length];
     request[0] = 0x02;
     System.arraycopy(body, 0, request, 1, body.length);
-    recorder = new Recorder();
+    recorder = new ResponseRecorder();
     handler.handleCbor(request, recorder);
     CBORObject assertion = ok(recorder.responses.get(0));
     assertThat(

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.upokecenter.cbor.CBORObject;
 import io.vcanokey.applet.fido.FidoHandler;
-import io.vcanokey.applet.fido.FidoResponder;
+import io.vcanokey.applet.fido.ResponseRecorder;
 import io.vcanokey.storage.StateFile;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -36,21 +35,9 @@ class FidoHandlerClientPinTest {
   }
 
   private byte[] call(byte[] request) {
-    List<byte[]> responses = new ArrayList<>();
-    handler.handleCbor(
-        request,
-        new FidoResponder() {
-          @Override
-          public void respond(byte[] response) {
-            responses.add(response);
-          }
-
-          @Override
-          public void awaitingUserPresence() {}
-
-          @Override
-          public void processing() {}
-        });
+    ResponseRecorder recorder = new ResponseRecorder();
+    handler.handleCbor(request, recorder);
+    List<byte[]> responses = recorder.responses;
     assertThat(responses).hasSize(1);
     return responses.get(0);
   }
@@ -107,21 +94,9 @@ class FidoHandlerClientPinTest {
   @DisplayName("without a ClientPin, clientPIN stays CTAP1_ERR_INVALID_COMMAND")
   void clientPin_noPinSupport_invalidCommand() {
     FidoHandler bare = new FidoHandler();
-    List<byte[]> responses = new ArrayList<>();
-    bare.handleCbor(
-        new byte[] {0x06, (byte) 0xA0},
-        new FidoResponder() {
-          @Override
-          public void respond(byte[] response) {
-            responses.add(response);
-          }
-
-          @Override
-          public void awaitingUserPresence() {}
-
-          @Override
-          public void processing() {}
-        });
+    ResponseRecorder recorder = new ResponseRecorder();
+    bare.handleCbor(new byte[] {0x06, (byte) 0xA0}, recorder);
+    List<byte[]> responses = recorder.responses;
     assertThat(responses).singleElement().satisfies(r -> assertThat(r).containsExactly(0x01));
   }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.upokecenter.cbor.CBORObject;
 import io.vcanokey.applet.AppletContext;
 import io.vcanokey.applet.fido.FidoHandler;
-import io.vcanokey.applet.fido.FidoResponder;
+import io.vcanokey.applet.fido.ResponseRecorder;
 import io.vcanokey.key.Provisioning;
 import io.vcanokey.platform.TouchPolicy;
 import io.vcanokey.platform.UserPresence;
@@ -83,21 +83,9 @@ final class FidoKeyDriver implements AutoCloseable {
   }
 
   byte[] sendRaw(byte[] request) {
-    List<byte[]> answers = new ArrayList<>();
-    handler.handleCbor(
-        request,
-        new FidoResponder() {
-          @Override
-          public void respond(byte[] response) {
-            answers.add(response);
-          }
-
-          @Override
-          public void awaitingUserPresence() {}
-
-          @Override
-          public void processing() {}
-        });
+    ResponseRecorder recorder = new ResponseRecorder();
+    handler.handleCbor(request, recorder);
+    List<byte[]> answers = recorder.responses;
     assertThat(answers).hasSize(1);
     return answers.get(0);
   }

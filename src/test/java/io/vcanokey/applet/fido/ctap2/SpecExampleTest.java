@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.upokecenter.cbor.CBORObject;
 import io.vcanokey.applet.fido.FidoHandler;
-import io.vcanokey.applet.fido.FidoResponder;
 import io.vcanokey.applet.fido.FidoTestKey;
+import io.vcanokey.applet.fido.ResponseRecorder;
 import io.vcanokey.core.bytes.Hex;
 import io.vcanokey.platform.UserPresence;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -53,21 +52,9 @@ class SpecExampleTest {
   }
 
   private byte[] send(byte[] request) {
-    List<byte[]> answers = new ArrayList<>();
-    handler.handleCbor(
-        request,
-        new FidoResponder() {
-          @Override
-          public void respond(byte[] response) {
-            answers.add(response);
-          }
-
-          @Override
-          public void awaitingUserPresence() {}
-
-          @Override
-          public void processing() {}
-        });
+    ResponseRecorder recorder = new ResponseRecorder();
+    handler.handleCbor(request, recorder);
+    List<byte[]> answers = recorder.responses;
     assertThat(answers).hasSize(1);
     return answers.get(0);
   }
